@@ -1,0 +1,148 @@
+"""The archive folder: content-addressed originals, derived files per page, and the catalog.
+
+Layout::
+
+    catalog.sqlite
+    originals/ab/ab12…ef.pdf          read-only, named by SHA-256, never modified
+    documents/DOC/text.txt             the document's text, pages separated by form feeds
+    documents/DOC/pages/0001/…         one folder per page: text, words, hOCR, images
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from corpus.catalog import Catalog
+from corpus.models import Page, Word
+from sohoa.errors import NotFoundError
+from sohoa.settings import Settings
+
+CHUNK = 1 << 20
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def doc_id_for(sha256: str) -> str:
+    """A document's id: short, stable, derived from its original's fingerprint."""
+    return sha256[:12]
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers see the old content or the new, never a half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Archive:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = settings.home
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(settings.database_url)
+
+    @classmethod
+    def open(cls, home: str | Path | None = None) -> "Archive":
+        return cls(Settings.from_env(home))
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # -- paths -----------------------------------------------------------------------------
+    def path(self, relative: str) -> Path:
+        """The absolute path of an archive file; refuses anything outside the archive."""
+        resolved = (self.root / relative).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise NotFoundError(f"{relative}: not an archive file")
+        return resolved
+
+    def relative(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root.resolve()).as_posix()
+
+    def document_dir(self, doc_id: str) -> Path:
+        return self.root / "documents" / doc_id
+
+    def page_dir(self, doc_id: str, page_no: int) -> Path:
+        return self.document_dir(doc_id) / "pages" / f"{page_no:04d}"
+
+    # -- originals -------------------------------------------------------------------------
+    def store_original(self, source: Path, sha256: str) -> str:
+        """Copy ``source`` into the content-addressed store (once) and make it read-only."""
+        target = self.root / "originals" / sha256[:2] / f"{sha256}{source.suffix.lower()}"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.partial")
+            shutil.copyfile(source, tmp)
+            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(tmp, target)
+        return self.relative(target)
+
+    # -- pages -----------------------------------------------------------------------------
+    def save_page(self, page: Page, files: dict[str, bytes | str | Path]) -> Page:
+        """Store a page's files, then its catalog row: all of it, or (after a crash) none.
+
+        Files are written into a hidden folder that replaces the page folder in one rename;
+        only then is the row written. A folder without a row is an unfinished page and is
+        replaced when the page is done again.
+        """
+        final = self.page_dir(page.doc_id, page.page_no)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
+        try:
+            for name, content in files.items():
+                target = staging / name
+                if isinstance(content, Path):
+                    shutil.move(content, target)
+                else:
+                    target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        page.files = {name: self.relative(final / name) for name in files}
+        self.catalog.save_page(page)
+        return page
+
+    def page_words(self, doc_id: str, page_no: int) -> list[Word]:
+        """The words of a page with their boxes (for highlighting hits on the page image)."""
+        path = self.page_dir(doc_id, page_no) / "words.json"
+        if not path.exists():
+            return []
+        return [Word(**w) for w in json.loads(path.read_text(encoding="utf-8"))]
+
+    def write_document_text(self, doc_id: str) -> Path:
+        """The whole document's text: pages in order, separated by form feeds."""
+        text = "\f".join(p.text for p in self.catalog.pages(doc_id))
+        target = self.document_dir(doc_id) / "text.txt"
+        write_atomic(target, text)
+        return target
+
+    def delete_document(self, doc_id: str) -> None:
+        """Forget a document's derived files and rows; its original stays: originals are never destroyed."""
+        self.catalog.delete_document(doc_id)
+        shutil.rmtree(self.document_dir(doc_id), ignore_errors=True)
+
+
+def words_json(words: list[Word]) -> str:
+    return json.dumps([asdict(w) for w in words], ensure_ascii=False)

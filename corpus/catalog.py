@@ -1,0 +1,229 @@
+"""The catalog: documents, pages and provenance events in one SQL database.
+
+SQLAlchemy Core keeps one code path for the embedded SQLite and a shared PostgreSQL.
+A page row is written in one transaction after its files are in place: the row is the
+page's commit point, so a page is either wholly archived or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from corpus.models import Document, DocumentMeta, Page
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("commune", sa.Text, nullable=False, default=""),
+    sa.Column("district", sa.Text, nullable=False, default=""),
+    sa.Column("province", sa.Text, nullable=False, default=""),
+    sa.Column("year", sa.Integer),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("collection", sa.Text, nullable=False, default=""),
+    sa.Column("access", sa.String(16), nullable=False),
+    sa.Column("original_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("original_path", sa.Text, nullable=False),
+    sa.Column("media_type", sa.String(64), nullable=False),
+    sa.Column("page_count", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+pages = sa.Table(
+    "pages",
+    metadata,
+    sa.Column("doc_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("page_no", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("mean_confidence", sa.Float),
+    sa.Column("word_count", sa.Integer, nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("dpi", sa.Integer, nullable=False),
+    sa.Column("blank", sa.Boolean, nullable=False, default=False),
+    sa.Column("needs_review", sa.Boolean, nullable=False, default=False),
+    sa.Column("quality", sa.Text, nullable=False, default="{}"),
+    sa.Column("steps", sa.Text, nullable=False, default="[]"),
+    sa.Column("files", sa.Text, nullable=False, default="{}"),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("doc_id", sa.String(32), index=True),
+    sa.Column("page_no", sa.Integer),
+    sa.Column("detail", sa.Text, nullable=False, default="{}"),
+)
+
+_META_FIELDS = ("title", "commune", "district", "province", "year", "kind", "collection", "access")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (search, web) work while an ingest writes; busy_timeout queues writers.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Catalog:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = sa.create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _enable_sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- documents -------------------------------------------------------------------------
+    def add_document(self, doc: Document) -> None:
+        row = {f: getattr(doc.meta, f) for f in _META_FIELDS}
+        row.update(
+            id=doc.id, original_name=doc.original_name, sha256=doc.sha256, original_path=doc.original_path,
+            media_type=doc.media_type, page_count=doc.page_count, status=doc.status,
+            created_at=doc.created_at or now(), updated_at=now(),
+        )
+        with self.engine.begin() as conn:
+            conn.execute(documents.insert().values(**row))
+
+    def update_document(self, doc_id: str, **values: Any) -> None:
+        if "meta" in values:
+            meta: DocumentMeta = values.pop("meta")
+            values.update({f: getattr(meta, f) for f in _META_FIELDS})
+        with self.engine.begin() as conn:
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(updated_at=now(), **values))
+
+    def document(self, doc_id: str) -> Document | None:
+        found = self.documents(ids=[doc_id])
+        return found[0] if found else None
+
+    def document_by_sha256(self, sha256: str) -> Document | None:
+        found = self.documents(sha256=sha256)
+        return found[0] if found else None
+
+    def documents(self, *, ids: list[str] | None = None, sha256: str | None = None, district: str | None = None,
+                  commune: str | None = None, year: int | None = None, kind: str | None = None,
+                  access: str | None = None) -> list[Document]:
+        stats = (
+            sa.select(
+                pages.c.doc_id,
+                sa.func.count().label("pages_done"),
+                sa.func.sum(sa.case((pages.c.needs_review, 1), else_=0)).label("pages_review"),
+                sa.func.avg(pages.c.mean_confidence).label("mean_confidence"),
+            ).group_by(pages.c.doc_id).subquery()
+        )
+        query = sa.select(documents, stats.c.pages_done, stats.c.pages_review, stats.c.mean_confidence).outerjoin(
+            stats, stats.c.doc_id == documents.c.id
+        )
+        for column, value in (("district", district), ("commune", commune), ("year", year), ("kind", kind),
+                              ("access", access), ("sha256", sha256)):
+            if value is not None:
+                query = query.where(documents.c[column] == value)
+        if ids is not None:
+            query = query.where(documents.c.id.in_(ids))
+        query = query.order_by(documents.c.created_at, documents.c.id)
+        with self.engine.connect() as conn:
+            return [_document_from_row(row._mapping) for row in conn.execute(query)]
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(pages.delete().where(pages.c.doc_id == doc_id))
+            conn.execute(documents.delete().where(documents.c.id == doc_id))
+
+    # -- pages -----------------------------------------------------------------------------
+    def save_page(self, page: Page) -> None:
+        """Insert or replace one page's row (the page's commit point)."""
+        row = dict(
+            doc_id=page.doc_id, page_no=page.page_no, text=page.text, mean_confidence=page.mean_confidence,
+            word_count=page.word_count, width=page.width, height=page.height, dpi=page.dpi, blank=page.blank,
+            needs_review=page.needs_review, quality=json.dumps(page.quality, ensure_ascii=False),
+            steps=json.dumps(page.steps, ensure_ascii=False), files=json.dumps(page.files), created_at=now(),
+        )
+        key = (pages.c.doc_id == page.doc_id) & (pages.c.page_no == page.page_no)
+        with self.engine.begin() as conn:
+            conn.execute(pages.delete().where(key))
+            conn.execute(pages.insert().values(**row))
+
+    def delete_pages(self, doc_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(pages.delete().where(pages.c.doc_id == doc_id))
+
+    def pages(self, doc_id: str) -> list[Page]:
+        query = sa.select(pages).where(pages.c.doc_id == doc_id).order_by(pages.c.page_no)
+        with self.engine.connect() as conn:
+            return [_page_from_row(row._mapping) for row in conn.execute(query)]
+
+    def page(self, doc_id: str, page_no: int) -> Page | None:
+        query = sa.select(pages).where((pages.c.doc_id == doc_id) & (pages.c.page_no == page_no))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _page_from_row(row._mapping) if row else None
+
+    def page_numbers(self, doc_id: str) -> set[int]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(sa.select(pages.c.page_no).where(pages.c.doc_id == doc_id)).scalars())
+
+    def iter_pages(self) -> Iterator[Page]:
+        """Every page of every document, in order: what a search index is rebuilt from."""
+        query = sa.select(pages).order_by(pages.c.doc_id, pages.c.page_no)
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query):
+                yield _page_from_row(row._mapping)
+
+    # -- provenance ------------------------------------------------------------------------
+    def log_event(self, run_id: str, action: str, *, doc_id: str | None = None, page_no: int | None = None,
+                  **detail: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(events.insert().values(
+                at=now(), run_id=run_id, action=action, doc_id=doc_id, page_no=page_no,
+                detail=json.dumps(detail, ensure_ascii=False, default=str),
+            ))
+
+    def events(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(events).order_by(events.c.id)
+        if doc_id is not None:
+            query = query.where(events.c.doc_id == doc_id)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping, detail=json.loads(row.detail)) for row in conn.execute(query)]
+
+
+def _document_from_row(row: Any) -> Document:
+    meta = DocumentMeta(**{f: row[f] for f in _META_FIELDS})
+    return Document(
+        id=row["id"], meta=meta, original_name=row["original_name"], sha256=row["sha256"],
+        original_path=row["original_path"], media_type=row["media_type"], page_count=row["page_count"],
+        status=row["status"], pages_done=row["pages_done"] or 0, pages_review=row["pages_review"] or 0,
+        mean_confidence=row["mean_confidence"], created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+def _page_from_row(row: Any) -> Page:
+    return Page(
+        doc_id=row["doc_id"], page_no=row["page_no"], text=row["text"], mean_confidence=row["mean_confidence"],
+        word_count=row["word_count"], width=row["width"], height=row["height"], dpi=row["dpi"],
+        blank=bool(row["blank"]), needs_review=bool(row["needs_review"]), quality=json.loads(row["quality"]),
+        steps=json.loads(row["steps"]), files=json.loads(row["files"]),
+    )

@@ -1,0 +1,104 @@
+"""The records the archive keeps: documents, pages and the words on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field, fields
+
+from sohoa.errors import BadArgsError
+from sohoa.vietnamese import nfc
+
+KINDS = ("history", "bulletin", "resolution", "other")
+ACCESS_LEVELS = ("public", "internal")
+EARLIEST_YEAR = 1900  # party records start in 1930; older years are typing mistakes
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What an archivist says about a document (flags or a manifest row)."""
+
+    title: str = ""
+    commune: str = ""
+    district: str = ""
+    province: str = ""
+    year: int | None = None
+    kind: str = "other"
+    collection: str = ""
+    access: str = "public"
+
+    def __post_init__(self) -> None:
+        for f in ("title", "commune", "district", "province", "collection"):
+            object.__setattr__(self, f, nfc(getattr(self, f) or "").strip())
+        if self.kind not in KINDS:
+            raise BadArgsError(f"kind '{self.kind}' is not one of {', '.join(KINDS)}")
+        if self.access not in ACCESS_LEVELS:
+            raise BadArgsError(f"access '{self.access}' is not one of {', '.join(ACCESS_LEVELS)}")
+        if self.year is not None and not EARLIEST_YEAR <= self.year <= dt.date.today().year:
+            raise BadArgsError(f"year {self.year} is impossible (expected {EARLIEST_YEAR}–{dt.date.today().year})")
+
+    @classmethod
+    def parse(cls, **values: str | int | None) -> "DocumentMeta":
+        """Build from loose strings (CLI flags, CSV cells); blank values take the defaults."""
+        known = {f.name for f in fields(cls)}
+        clean: dict[str, object] = {}
+        for key, value in values.items():
+            if key not in known or value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if key == "year":
+                try:
+                    clean[key] = int(str(value).strip())
+                except ValueError:
+                    raise BadArgsError(f"year '{value}' is not a number") from None
+            else:
+                clean[key] = str(value).strip()
+        return cls(**clean)  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word, its box in page-image pixels and Tesseract's confidence (0–100)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+    line: int = 0  # running line number on the page, for reading order and snippets
+
+
+@dataclass
+class Page:
+    doc_id: str
+    page_no: int  # 1-based
+    text: str
+    mean_confidence: float | None
+    word_count: int
+    width: int
+    height: int
+    dpi: int
+    blank: bool = False
+    needs_review: bool = False
+    quality: dict[str, object] = field(default_factory=dict)  # scores behind needs_review
+    steps: list[dict[str, object]] = field(default_factory=list)  # preprocessing done, in order
+    files: dict[str, str] = field(default_factory=dict)  # kind → path relative to the archive
+
+
+@dataclass
+class Document:
+    id: str
+    meta: DocumentMeta
+    original_name: str
+    sha256: str
+    original_path: str  # relative to the archive
+    media_type: str
+    page_count: int
+    status: str  # registered | complete | failed
+    pages_done: int = 0
+    pages_review: int = 0
+    mean_confidence: float | None = None
+    created_at: str = ""
+    updated_at: str = ""

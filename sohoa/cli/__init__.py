@@ -1,0 +1,74 @@
+"""The `sohoa` command. Subcommands load lazily so that `sohoa docs` never pays for Prefect."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from sohoa import __version__
+from sohoa.errors import ExitCode, SohoaError
+from sohoa.settings import Settings
+
+# name → "module:function"; each module owns its commands.
+COMMANDS = {
+    "ingest": "sohoa.cli.ingest:ingest",
+    "demo": "sohoa.cli.demo:demo",
+    "docs": "sohoa.cli.archive:docs",
+    "show": "sohoa.cli.archive:show",
+    "text": "sohoa.cli.archive:text",
+    "verify": "sohoa.cli.archive:verify",
+    "doctor": "sohoa.cli.archive:doctor",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--archive", "home", envvar="SOHOA_HOME", type=click.Path(file_okay=False),
+              help="Archive folder (default ./sohoa-archive, or $SOHOA_HOME).")
+@click.version_option(__version__, prog_name="sohoa")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """sohoa — số hóa: scans of Vietnamese party histories into a searchable archive,
+    bulletins into audiobooks.
+
+    \b
+    Typical use:
+      sohoa ingest lich-su-dang-bo-xa.pdf --commune "Cự Khối" --district "Long Biên" --year 2010 --kind history
+      sohoa docs
+      sohoa text DOC --page 3
+    """
+    ctx.obj = Settings.from_env(home)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; every failure ends as one line on stderr and an exit code.
+
+    A command's return value, when it is an int, is the exit code.
+    """
+    try:
+        result = cli.main(args=argv, prog_name="sohoa", standalone_mode=False)
+    except SohoaError as exc:
+        click.echo(f"sohoa: lỗi / error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("sohoa: interrupted", err=True)
+        sys.exit(ExitCode.ctrl_c)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.bad_args)
+    except KeyboardInterrupt:
+        click.echo("sohoa: interrupted", err=True)
+        sys.exit(ExitCode.ctrl_c)
+    sys.exit(int(result) if isinstance(result, int) else ExitCode.ok)
