@@ -42,6 +42,7 @@ extra=""
 stamp=".venv/.installed$extra"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".$extra"
+    # pip warns about local mirror folders it skips; only real errors are worth showing.
+    .venv/bin/python -m pip install -q -e ".$extra" 2> >(grep -v "is ignored: it is neither" >&2)
     touch "$stamp"
 fi
