@@ -1,0 +1,1 @@
+"""OCR: rasterise, preprocess, recognise, outputs, quality: plain functions, a page in, files out."""
