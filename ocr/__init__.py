@@ -1,1 +1,1 @@
-"""OCR: rasterise, preprocess, recognise, outputs, quality: plain functions, a page in, files out."""
+"""OCR of Vietnamese scans: rasterise, preprocess, recognise, write outputs. A page in, files out."""
