@@ -143,3 +143,15 @@ def test_plain_functions_ingest_without_prefect(settings, scans):
     assert events[1]["detail"]["tesseract"].startswith("5.")
     assert "vie" in events[1]["detail"]["language_data"]
     assert register(archive, Job(scan), run_id="again").outcome == "already"
+
+
+def test_each_document_gets_a_prefect_artifact(home):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    doc = next(d for d in Archive.open(home).catalog.documents() if d.original_name == "serif.pdf")
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[f"ingest-{doc.id}"])))
+    assert artifacts, "the ingest flow should publish a markdown summary per document"
+    assert "| page | words | confidence | state |" in artifacts[0].data
+    assert "Lịch sử Đảng bộ xã Nghĩa Trung" in artifacts[0].data
