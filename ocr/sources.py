@@ -97,9 +97,12 @@ def _pdf_page_count(path: Path) -> int:
     except FileNotFoundError:
         raise MissingDependencyError("pdfinfo not found: install the Debian package poppler-utils") from None
     if proc.returncode != 0:
-        reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "unreadable"
-        if "password" in reason.lower() or "encrypt" in reason.lower():
+        problems = [line for line in proc.stderr.splitlines() if line.strip() and "Warning" not in line]
+        if any("password" in line.lower() for line in problems):
             raise InputFileError(f"{path}: encrypted PDF (needs a password); give sohoa an unlocked copy")
+        if any("page count 0" in line for line in problems):
+            raise InputFileError(f"{path}: PDF has no pages")
+        reason = problems[0].split(":", 1)[-1].strip() if problems else "unreadable"
         raise InputFileError(f"{path}: damaged or not a PDF ({reason})")
     match = re.search(r"^Pages:\s+(\d+)", proc.stdout, re.MULTILINE)
     pages = int(match.group(1)) if match else 0

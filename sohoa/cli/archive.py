@@ -14,7 +14,7 @@ from corpus.models import KINDS, Document
 from sohoa.errors import ExitCode, NotFoundError
 from sohoa.settings import Settings
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 
 
 def _open(settings: Settings) -> Archive:

@@ -13,8 +13,8 @@ from corpus.models import ACCESS_LEVELS, KINDS, DocumentMeta
 from sohoa.errors import ExitCode, SohoaError
 from sohoa.settings import Settings
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class ProgressReporter:
@@ -36,15 +36,16 @@ class ProgressReporter:
         self.progress.advance(self.docs)
         doc = result.document
         if result.outcome == "already" and doc is not None:
-            self.progress.console.print(f"= {result.path}: already archived as {doc.id} ({doc.page_count} pages)")
+            self.progress.console.print(f"= {result.path}: already archived as {doc.id} ({doc.page_count} pages)",
+                                        soft_wrap=True)
         elif doc is not None and result.ok:
             confidence = f"{doc.mean_confidence:.1f}" if doc.mean_confidence is not None else "–"
             self.progress.console.print(
                 f"✓ {doc.id}  {result.path}: {doc.page_count} pages, mean word confidence {confidence}, "
-                f"{doc.pages_review} flagged for review")
+                f"{doc.pages_review} flagged for review", soft_wrap=True)
         for error in result.errors:
             where = "" if error.startswith(result.path) else f"{result.path}: "
-            self.progress.console.print(f"✗ {where}{error}", style="red")
+            self.progress.console.print(f"✗ {where}{error}", style="red", soft_wrap=True)
 
 
 @click.command()
@@ -81,7 +82,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     jobs_list.extend(Job(path, meta) for path in paths)
     for row in read_manifest(manifest) if manifest else []:
         if row.error:
-            errors.print(f"✗ {row.error}", style="red")
+            errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             failures += 1
         else:
             assert row.path is not None and row.meta is not None
