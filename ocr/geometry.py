@@ -23,10 +23,13 @@ def ink_mask(gray: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, angle: float, height: int) -> float:
-    """How peaky the row profile is after shearing by ``angle``: 1 for evenly spread ink."""
+    """How peaky the row profile is after shearing by ``angle``: 1 for ink spread evenly over the
+    rows it spans (the span, not the page height, so that a small text block is judged fairly)."""
     shifted = np.round(ys - xs * np.tan(np.radians(angle))).astype(np.int64) + height
     profile = np.bincount(shifted, minlength=3 * height).astype(np.float64)
-    return float(np.dot(profile, profile)) * height / (len(ys) ** 2)
+    filled = np.flatnonzero(profile)
+    span = filled[-1] - filled[0] + 1
+    return float(np.dot(profile, profile)) * span / (len(ys) ** 2)
 
 
 def skew_angle(ink: np.ndarray) -> float:
