@@ -41,8 +41,9 @@ extra=""
 [ "$want_test" = 1 ] && extra="[test]"
 stamp=".venv/.installed$extra"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
     # pip warns about local mirror folders it skips; only real errors are worth showing.
-    .venv/bin/python -m pip install -q -e ".$extra" 2> >(grep -v "is ignored: it is neither" >&2)
+    quiet_pip() { .venv/bin/python -m pip "$@" 2> >(grep -v "is ignored: it is neither" >&2); }
+    quiet_pip install -q --upgrade pip >/dev/null
+    quiet_pip install -q -e ".$extra"
     touch "$stamp"
 fi
