@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -20,6 +21,7 @@ COMMANDS = {
     "text": "sohoa.cli.archive:text",
     "verify": "sohoa.cli.archive:verify",
     "doctor": "sohoa.cli.archive:doctor",
+    "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
 }
 
 
@@ -71,4 +73,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("sohoa: interrupted", err=True)
         sys.exit(ExitCode.ctrl_c)
+    except Exception as exc:  # a bug: still one line for the user, the traceback on request
+        if os.environ.get("SOHOA_DEBUG"):
+            raise
+        click.echo(f"sohoa: internal error: {type(exc).__name__}: {exc} (run with SOHOA_DEBUG=1 for details)",
+                   err=True)
+        sys.exit(ExitCode.other_error)
     sys.exit(int(result) if isinstance(result, int) else ExitCode.ok)

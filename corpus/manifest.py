@@ -1,0 +1,53 @@
+"""A batch manifest: a CSV file, one row a document (file, title, commune, district, province,
+year, kind, collection, access). Paths are relative to the manifest's folder."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.models import DocumentMeta
+from sohoa.errors import InputFileError, SohoaError
+from sohoa.vietnamese import nfc
+
+COLUMNS = ("file", "title", "commune", "district", "province", "year", "kind", "collection", "access")
+ALIASES = {"ward": "commune", "phuong": "commune", "xa": "commune", "path": "file"}
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    line: int
+    path: Path | None
+    meta: DocumentMeta | None
+    error: str | None = None
+
+
+def read_manifest(manifest: Path) -> list[ManifestRow]:
+    """Every row, good or bad: a bad row carries its error so the rest of the batch goes on."""
+    try:
+        text = manifest.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{manifest}: cannot read manifest ({exc})") from None
+    reader = csv.DictReader(text.splitlines())
+    headers = {(h or "").strip().lower() for h in reader.fieldnames or []}
+    headers = {ALIASES.get(h, h) for h in headers}
+    if "file" not in headers:
+        raise InputFileError(f"{manifest}: manifest has no 'file' column (columns: {', '.join(COLUMNS)})")
+    return [_parse_row(manifest, number, row) for number, row in enumerate(reader, start=2)]
+
+
+def _parse_row(manifest: Path, line: int, raw: dict[str, str | None]) -> ManifestRow:
+    row = {ALIASES.get((k or "").strip().lower(), (k or "").strip().lower()): nfc((v or "").strip())
+           for k, v in raw.items() if k}
+    where = f"{manifest.name}:{line}"
+    if not row.get("file"):
+        return ManifestRow(line, None, None, f"{where}: no file named")
+    path = (manifest.parent / row["file"]).resolve()
+    if not path.exists():
+        return ManifestRow(line, path, None, f"{where}: {row['file']}: no such file")
+    try:
+        meta = DocumentMeta.parse(**{k: v for k, v in row.items() if k in COLUMNS and k != "file"})
+    except SohoaError as exc:
+        return ManifestRow(line, path, None, f"{where}: {exc}")
+    return ManifestRow(line, path, meta)

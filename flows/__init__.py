@@ -1,0 +1,1 @@
+"""Prefect flows. Import :mod:`flows.runtime` and call ``configure`` before importing a flow module."""

@@ -1,0 +1,57 @@
+"""Prefect, configured for sohoa before it is imported: embedded, quiet, and kept inside the archive.
+
+Call :func:`configure` first, then import ``prefect``. Every flow of sohoa runs against Prefect's
+ephemeral API (no server to start) unless ``PREFECT_API_URL`` names one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sohoa.settings import Settings
+
+# Loggers that speak at the ephemeral API's start and shutdown (CancelledError tracebacks when its
+# server task is cancelled, failed telemetry DNS look-ups without internet): not for users.
+_NOISY_LOGGERS = ("httpx", "httpcore", "uvicorn", "uvicorn.error", "uvicorn.access", "asyncio",
+                  "prefect.server", "prefect._internal", "prefect.events", "prefect.client", "docket",
+                  "EventsWorker", "APILogWorker", "ResultRecordWorker")
+
+
+def configure(settings: Settings) -> None:
+    """Set Prefect's environment for this process (only where the user has not set it)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(settings.home / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
+    for name in _NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+@contextmanager
+def flow_session(settings: Settings) -> Iterator[None]:
+    """Run flows quietly: no heartbeat thread (it adds ~1 s to every flow's exit), no shutdown noise."""
+    configure(settings)
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    # Failed tasks are reported by sohoa itself, once, in the user's terms.
+    for name in ("prefect.task_runs", "prefect.flow_runs", "prefect.task_engine", "prefect.flow_engine"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), _silenced_stderr_at_exit():
+        yield
+
+
+@contextmanager
+def _silenced_stderr_at_exit() -> Iterator[None]:
+    """Drop stray 'CancelledError' tracebacks that the ephemeral server prints while stopping."""
+    try:
+        yield
+    finally:
+        for name in _NOISY_LOGGERS:
+            logging.getLogger(name).disabled = True
+        sys.stderr.flush()

@@ -1,0 +1,116 @@
+"""Recognise a page with Tesseract: one run gives the text, the hOCR and the words with their boxes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from pytesseract.pytesseract import run_tesseract
+
+from corpus.models import Word
+from sohoa.errors import MissingDependencyError, SubprocessError
+from sohoa.vietnamese import nfc
+
+# Pages run in parallel, one Tesseract thread each: OpenMP threads on top oversubscribe the cores
+# (a dense page took 4.5 s with the default and 1.3 s with one thread on 2 cores).
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+PAGE_TIMEOUT = 600  # seconds; a page that takes longer is stuck, not slow
+
+
+@dataclass(frozen=True)
+class RecognizeOptions:
+    language: str = "vie"
+    psm: int = 3
+    timeout: int = PAGE_TIMEOUT
+
+
+@dataclass
+class OcrResult:
+    text: str
+    words: list[Word]
+    hocr: str
+    psm: int
+
+    @property
+    def mean_confidence(self) -> float | None:
+        if not self.words:
+            return None
+        return round(sum(w.confidence for w in self.words) / len(self.words), 2)
+
+
+@lru_cache(maxsize=1)
+def tesseract_version() -> str:
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except pytesseract.TesseractNotFoundError:
+        raise MissingDependencyError(
+            "tesseract not found: install the Debian packages tesseract-ocr and tesseract-ocr-vie") from None
+
+
+@lru_cache(maxsize=8)
+def language_data(language: str) -> dict[str, str]:
+    """Which trained data a run used, for provenance: file and fingerprint per language."""
+    tesseract_version()
+    available = set(pytesseract.get_languages(config=""))
+    found: dict[str, str] = {}
+    for lang in language.split("+"):
+        if lang not in available:
+            package = f"tesseract-ocr-{lang.lower()}" if lang != "Vietnamese" else "tesseract-ocr-script-viet"
+            raise MissingDependencyError(f"Tesseract has no '{lang}' language data: install the Debian package {package}")
+        found[lang] = _traineddata_fingerprint(lang)
+    return found
+
+
+def _traineddata_fingerprint(lang: str) -> str:
+    for folder in (os.environ.get("TESSDATA_PREFIX"), "/usr/share/tesseract-ocr/5/tessdata",
+                   "/usr/share/tesseract-ocr/4.00/tessdata"):
+        if folder and (path := Path(folder) / f"{lang}.traineddata").exists():
+            return f"{path} sha256:{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
+    return "unknown location"
+
+
+def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResult:
+    """Run Tesseract once on a page image; return NFC text, words with boxes, and hOCR."""
+    language_data(options.language)
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+        image_path = Path(tmp, "page.pgm")  # PNM: the cheapest format for Leptonica to read
+        cv2.imwrite(str(image_path), gray)
+        base = Path(tmp, "out")
+        config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1"
+        try:
+            run_tesseract(str(image_path), str(base), extension="txt hocr", lang=options.language,
+                                      config=config, timeout=options.timeout)
+        except pytesseract.TesseractNotFoundError:
+            tesseract_version()
+            raise
+        except (pytesseract.TesseractError, RuntimeError) as exc:
+            raise SubprocessError(f"tesseract failed: {exc}") from None
+        text = nfc(base.with_suffix(".txt").read_text(encoding="utf-8")).strip()
+        hocr = nfc(base.with_suffix(".hocr").read_text(encoding="utf-8"))
+        words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
+    return OcrResult(text=text, words=words, hocr=hocr, psm=options.psm)
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    """Words (level 5 rows with text) from Tesseract's TSV, numbered by line in reading order."""
+    words: list[Word] = []
+    line_ids: dict[tuple[str, str, str], int] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5" or not (row.get("text") or "").strip():
+            continue
+        line_key = (row["block_num"], row["par_num"], row["line_num"])
+        line = line_ids.setdefault(line_key, len(line_ids) + 1)
+        words.append(Word(text=nfc(row["text"].strip()), left=int(row["left"]), top=int(row["top"]),
+                          width=int(row["width"]), height=int(row["height"]),
+                          confidence=max(0.0, float(row["conf"])), line=line))
+    return words

@@ -1,0 +1,152 @@
+"""Open a scan (PDF, multi-page TIFF, JPEG/PNG, or a folder of page images) and render one page at a time.
+
+Nothing here holds more than one page in memory: a 500-page book costs what one page costs.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from sohoa.errors import InputFileError, MissingDependencyError
+
+IMAGE_SUFFIXES = {".tif": "image/tiff", ".tiff": "image/tiff", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                  ".png": "image/png"}
+PDF_SUFFIX = ".pdf"
+DEFAULT_DPI = 300
+DEFAULT_MAX_PIXELS = 250_000_000  # an A0 sheet at 300 dpi is 140 Mpx; beyond this is a decompression bomb
+FOLDER_MEDIA_TYPE = "inode/directory"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A scan opened and checked: what it is and how many pages it has."""
+
+    path: Path
+    media_type: str
+    page_count: int
+    members: tuple[Path, ...] = ()  # the page images of a folder, in reading order
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
+
+
+@dataclass
+class RenderedPage:
+    image: Image.Image
+    dpi: int
+
+
+def _natural_key(path: Path) -> list[object]:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
+
+
+def folder_members(folder: Path) -> tuple[Path, ...]:
+    return tuple(sorted((p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()),
+                        key=_natural_key))
+
+
+def open_source(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Source:
+    """Check that ``path`` is a scan sohoa can read; raise InputFileError saying why not."""
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file or folder")
+    if path.is_dir():
+        members = folder_members(path)
+        if not members:
+            raise InputFileError(f"{path}: folder holds no page images (.tif .jpg .png)")
+        for member in members:
+            _check_image(member, max_pixels)
+        return Source(path, FOLDER_MEDIA_TYPE, len(members), members)
+    suffix = path.suffix.lower()
+    if suffix == PDF_SUFFIX:
+        return Source(path, "application/pdf", _pdf_page_count(path))
+    if suffix in IMAGE_SUFFIXES:
+        return Source(path, IMAGE_SUFFIXES[suffix], _check_image(path, max_pixels))
+    raise InputFileError(f"{path}: unsupported file type '{path.suffix or '(none)'}' (PDF, TIFF, JPEG or PNG)")
+
+
+def _check_image(path: Path, max_pixels: int) -> int:
+    """Open an image's header; return its frame count. Refuse non-images and decompression bombs."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                frames = getattr(img, "n_frames", 1)
+                for frame in ImageSequence.Iterator(img) if frames > 1 else [img]:
+                    if frame.width * frame.height > max_pixels:
+                        raise InputFileError(f"{path}: image of {frame.width}×{frame.height} pixels is over the "
+                                             f"limit of {max_pixels:,} (possible decompression bomb)")
+                return frames
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputFileError(f"{path}: image is over the pixel limit (possible decompression bomb)") from None
+    except UnidentifiedImageError:
+        raise InputFileError(f"{path}: not an image, or a damaged one") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read image ({exc})") from None
+
+
+def _pdf_page_count(path: Path) -> int:
+    try:
+        proc = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        raise MissingDependencyError("pdfinfo not found: install the Debian package poppler-utils") from None
+    if proc.returncode != 0:
+        problems = [line for line in proc.stderr.splitlines() if line.strip() and "Warning" not in line]
+        if any("password" in line.lower() for line in problems):
+            raise InputFileError(f"{path}: encrypted PDF (needs a password); give sohoa an unlocked copy")
+        if any("page count 0" in line for line in problems):
+            raise InputFileError(f"{path}: PDF has no pages")
+        reason = problems[0].split(":", 1)[-1].strip() if problems else "unreadable"
+        raise InputFileError(f"{path}: damaged or not a PDF ({reason})")
+    match = re.search(r"^Pages:\s+(\d+)", proc.stdout, re.MULTILINE)
+    pages = int(match.group(1)) if match else 0
+    if pages == 0:
+        raise InputFileError(f"{path}: PDF has no pages")
+    return pages
+
+
+def render_page(source: Source, page_no: int, *, dpi: int = DEFAULT_DPI,
+                max_pixels: int = DEFAULT_MAX_PIXELS) -> RenderedPage:
+    """Render page ``page_no`` (1-based): PDFs at ``dpi``, images at their own resolution."""
+    if source.is_pdf:
+        return _render_pdf_page(source.path, page_no, dpi, max_pixels)
+    if source.members:
+        return _load_image_frame(source.members[page_no - 1], 0, max_pixels)
+    return _load_image_frame(source.path, page_no - 1, max_pixels)
+
+
+def _render_pdf_page(path: Path, page_no: int, dpi: int, max_pixels: int) -> RenderedPage:
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+
+    try:
+        images = convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=False,
+                                   fmt="ppm", timeout=300)
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise InputFileError(f"{path}: page {page_no} cannot be rendered ({exc})") from None
+    if not images:
+        raise InputFileError(f"{path}: page {page_no} rendered to nothing (damaged PDF?)")
+    image = images[0]
+    if image.width * image.height > max_pixels:
+        raise InputFileError(f"{path}: page {page_no} is over the pixel limit at {dpi} dpi")
+    return RenderedPage(image, dpi)
+
+
+def _load_image_frame(path: Path, frame: int, max_pixels: int) -> RenderedPage:
+    _check_image(path, max_pixels)
+    try:
+        with Image.open(path) as img:
+            img.seek(frame)
+            dpi = img.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0]
+            image = img.copy()
+            image.load()
+    except (OSError, EOFError) as exc:
+        raise InputFileError(f"{path}: page {frame + 1} cannot be read ({exc})") from None
+    # Scanners that write no resolution (or a nonsense one) are nearly always set to 300 dpi.
+    return RenderedPage(image, int(round(dpi)) if dpi and dpi >= 72 else DEFAULT_DPI)

@@ -1,0 +1,135 @@
+"""Commands that read the archive: docs, show, text, verify, doctor. None of them starts Prefect."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from corpus.archive import Archive
+from corpus.models import KINDS, Document
+from sohoa.errors import ExitCode, NotFoundError
+from sohoa.settings import Settings
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def _open(settings: Settings) -> Archive:
+    if not settings.home.exists():
+        raise NotFoundError(f"no archive at {settings.home} (ingest something first, or set --archive)")
+    return Archive(settings)
+
+
+def _document(archive: Archive, doc_id: str) -> Document:
+    doc = archive.catalog.document(doc_id)
+    if doc is None:
+        raise NotFoundError(f"no document '{doc_id}' in {archive.root} (see `sohoa docs`)")
+    return doc
+
+
+def _confidence(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "–"
+
+
+@click.command()
+@click.option("--district", help="Only this district.")
+@click.option("--commune", help="Only this commune or ward.")
+@click.option("--year", type=int, help="Only this year.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def docs(settings: Settings, district: str | None, commune: str | None, year: int | None, kind: str | None,
+         as_json: bool) -> None:
+    """List archived documents."""
+    from sohoa.vietnamese import nfc
+
+    archive = _open(settings)
+    found = archive.catalog.documents(district=district and nfc(district), commune=commune and nfc(commune),
+                                      year=year, kind=kind)
+    if as_json:
+        click.echo(json.dumps([_document_json(d) for d in found], ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "title", "commune", "district", "year", "kind", "pages", "conf.", "review", "status")
+    for d in found:
+        table.add_row(d.id, d.meta.title or d.original_name, d.meta.commune, d.meta.district,
+                      str(d.meta.year or ""), d.meta.kind, f"{d.pages_done}/{d.page_count}",
+                      _confidence(d.mean_confidence), str(d.pages_review), d.status)
+    console.print(table if found else "No documents match.")
+
+
+def _document_json(doc: Document) -> dict[str, object]:
+    data = asdict(doc)
+    data.update(data.pop("meta"))
+    return data
+
+
+@click.command()
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def show(settings: Settings, doc_id: str, as_json: bool) -> None:
+    """Show a document's metadata and a summary of each page."""
+    archive = _open(settings)
+    doc = _document(archive, doc_id)
+    pages = archive.catalog.pages(doc.id)
+    if as_json:
+        click.echo(json.dumps({**_document_json(doc), "pages": [
+            {k: v for k, v in asdict(p).items() if k != "text"} for p in pages]}, ensure_ascii=False, indent=2))
+        return
+    for label, value in (("id", doc.id), ("title", doc.meta.title), ("commune", doc.meta.commune),
+                         ("district", doc.meta.district), ("province", doc.meta.province),
+                         ("year", doc.meta.year or ""), ("kind", doc.meta.kind), ("collection", doc.meta.collection),
+                         ("access", doc.meta.access), ("original", f"{doc.original_name} ({doc.media_type})"),
+                         ("sha256", doc.sha256), ("status", f"{doc.status}, {doc.pages_done}/{doc.page_count} pages")):
+        console.print(f"[bold]{label:>10}[/bold]  {value}")
+    table = Table("page", "words", "confidence", "state", "steps")
+    for p in pages:
+        state = "blank" if p.blank else ("needs review" if p.needs_review else "ok")
+        steps = ", ".join(str(s.get("step")) + (f" {s['rotated']}°" if s.get("rotated") else "") for s in p.steps)
+        table.add_row(str(p.page_no), str(p.word_count), _confidence(p.mean_confidence), state, steps)
+    console.print(table)
+
+
+@click.command()
+@click.argument("doc_id")
+@click.option("--page", "page_no", type=int, help="Only this page (1-based).")
+@click.pass_obj
+def text(settings: Settings, doc_id: str, page_no: int | None) -> None:
+    """Print a document's text (pages separated by form feeds)."""
+    archive = _open(settings)
+    doc = _document(archive, doc_id)
+    if page_no is None:
+        click.echo("\f".join(p.text for p in archive.catalog.pages(doc.id)))
+        return
+    page = archive.catalog.page(doc.id, page_no)
+    if page is None:
+        raise NotFoundError(f"document {doc.id} has no page {page_no} (it has {doc.page_count})")
+    click.echo(page.text)
+
+
+@click.command()
+@click.pass_obj
+def verify(settings: Settings) -> ExitCode:
+    """Re-hash every original; exit non-zero if any is missing or altered."""
+    from corpus.verify import verify as verify_archive
+
+    archive = _open(settings)
+    checked, damage = verify_archive(archive)
+    for d in damage:
+        console.print(f"✗ {d.doc_id}: {d.path} is {d.problem}", style="red")
+    console.print(f"{checked} originals checked, {len(damage)} damaged")
+    return ExitCode.damaged_archive if damage else ExitCode.ok
+
+
+@click.command()
+def doctor() -> ExitCode:
+    """Check that Tesseract, its Vietnamese data, Poppler, ffmpeg and espeak-ng are installed."""
+    from ocr.doctor import run_checks
+
+    checks = run_checks()
+    for c in checks:
+        console.print(f"{'✓' if c.ok else '✗'} {c.name}: {c.detail}", style=None if c.ok else "red")
+    return ExitCode.ok if all(c.ok for c in checks) else ExitCode.missing_dependency

@@ -1,0 +1,110 @@
+"""`sohoa ingest`: scans in, Vietnamese text out, kept safe in the archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from corpus.manifest import read_manifest
+from corpus.models import ACCESS_LEVELS, KINDS, DocumentMeta
+from sohoa.errors import ExitCode, SohoaError
+from sohoa.settings import Settings
+
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ProgressReporter:
+    """Two bars (documents, pages) and one line per finished document."""
+
+    def __init__(self, progress: Progress, documents: int) -> None:
+        self.progress = progress
+        self.docs = progress.add_task("tài liệu / documents", total=documents)
+        self.pages = progress.add_task("trang / pages", total=0)
+
+    def document_registered(self, job, registration) -> None:  # noqa: ANN001 (see flows.ingest.Reporter)
+        self.progress.update(self.pages, total=(self.progress.tasks[self.pages].total or 0)
+                             + len(registration.pages_todo))
+
+    def page_done(self, doc_id: str, page_no: int) -> None:
+        self.progress.advance(self.pages)
+
+    def document_done(self, result) -> None:  # noqa: ANN001
+        self.progress.advance(self.docs)
+        doc = result.document
+        if result.outcome == "already" and doc is not None:
+            self.progress.console.print(f"= {result.path}: already archived as {doc.id} ({doc.page_count} pages)",
+                                        soft_wrap=True)
+        elif doc is not None and result.ok:
+            confidence = f"{doc.mean_confidence:.1f}" if doc.mean_confidence is not None else "–"
+            self.progress.console.print(
+                f"✓ {doc.id}  {result.path}: {doc.page_count} pages, mean word confidence {confidence}, "
+                f"{doc.pages_review} flagged for review", soft_wrap=True)
+        for error in result.errors:
+            where = "" if error.startswith(result.path) else f"{result.path}: "
+            self.progress.console.print(f"✗ {where}{error}", style="red", soft_wrap=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
+              help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access.")
+@click.option("--title", help="Title of the document (tên tài liệu).")
+@click.option("--commune", help="Commune or ward (xã / phường).")
+@click.option("--district", help="District (quận / huyện).")
+@click.option("--province", help="Province or city (tỉnh / thành phố).")
+@click.option("--year", type=int, help="Year the document covers or was issued.")
+@click.option("--kind", type=click.Choice(KINDS), default="other", show_default=True)
+@click.option("--collection", help="Collection the document belongs to.")
+@click.option("--access", type=click.Choice(ACCESS_LEVELS), default="public", show_default=True,
+              help="'internal' documents are hidden from the public web pages.")
+@click.option("--force", is_flag=True, help="Redo the OCR of documents already archived.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Pages recognised at once (default: all cores).")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, force: bool, jobs: int | None,
+           **meta_flags: object) -> ExitCode:
+    """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
+
+    Each document's pages are recognised in Vietnamese and stored in the archive with their text,
+    word boxes and confidence. Re-running the same command finishes interrupted documents and
+    skips archived ones.
+    """
+    from sohoa.ingest import Job
+
+    if not paths and manifest is None:
+        raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
+    jobs_list: list[Job] = []
+    failures = 0
+    meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
+    jobs_list.extend(Job(path, meta) for path in paths)
+    for row in read_manifest(manifest) if manifest else []:
+        if row.error:
+            errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
+            failures += 1
+        else:
+            assert row.path is not None and row.meta is not None
+            jobs_list.append(Job(row.path, row.meta))
+
+    from ocr.doctor import check_ocr
+
+    check_ocr()
+    if jobs is not None:
+        settings = Settings(**{**settings.__dict__, "jobs": jobs})
+    from flows.runtime import configure
+
+    configure(settings)
+    from flows.ingest import run_ingest
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as progress:
+        results = run_ingest(settings, jobs_list, force=force, reporter=ProgressReporter(progress, len(jobs_list)))
+    failures += sum(not r.ok for r in results)
+    done = [r.document for r in results if r.ok and r.document]
+    pages = sum(d.page_count for d in done)
+    review = sum(d.pages_review for d in done)
+    console.print(f"{len(done)} documents, {pages} pages archived in {settings.home}; {review} pages to review"
+                  + (f"; {failures} failed" if failures else ""))
+    return ExitCode.partial_failure if failures else ExitCode.ok

@@ -1,0 +1,119 @@
+"""The ingest path as plain functions: register a scan, recognise its pages, finish the document.
+
+``flows/ingest.py`` wraps these in Prefect tasks; tests and other callers use them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.archive import Archive, doc_id_for, sha256_of, write_atomic
+from corpus.models import Document, DocumentMeta, Page
+from ocr.pipeline import OcrOptions, ocr_page
+from ocr.recognize import language_data, tesseract_version
+from ocr.sources import FOLDER_MEDIA_TYPE, Source, open_source
+
+LISTING_SUFFIX = ".pages.json"  # the stored original of a folder of page images: its members, in order
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to ingest: a file or folder and what the archivist says about it."""
+
+    path: Path
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+
+
+@dataclass(frozen=True)
+class Registration:
+    doc_id: str
+    outcome: str  # new | resumed | forced | already
+    source: Source  # the archived copy, ready to render
+    pages_todo: tuple[int, ...]
+
+    @property
+    def page_count(self) -> int:
+        return self.source.page_count
+
+
+def provenance(options: OcrOptions) -> dict[str, object]:
+    return {"tesseract": tesseract_version(), "language_data": language_data(options.language)}
+
+
+def register(archive: Archive, job: Job, *, run_id: str, force: bool = False) -> Registration:
+    """Check a scan, store its original (once, by hash) and catalog it; say which pages remain."""
+    source = open_source(job.path)
+    sha256, stored = _store(archive, source)
+    catalog = archive.catalog
+    existing = catalog.document_by_sha256(sha256)
+    doc_id = existing.id if existing else doc_id_for(sha256)
+    archived = archived_source(archive, stored, source.media_type, source.page_count)
+    if existing is None:
+        catalog.add_document(Document(
+            id=doc_id, meta=job.meta, original_name=job.path.name, sha256=sha256, original_path=stored,
+            media_type=source.media_type, page_count=source.page_count, status="registered",
+        ))
+        catalog.log_event(run_id, "register", doc_id=doc_id, original=str(job.path), sha256=sha256)
+        return Registration(doc_id, "new", archived, tuple(range(1, source.page_count + 1)))
+    if force:
+        catalog.delete_pages(doc_id)
+        catalog.update_document(doc_id, meta=job.meta, status="registered")
+        catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path))
+        return Registration(doc_id, "forced", archived, tuple(range(1, source.page_count + 1)))
+    done = catalog.page_numbers(doc_id)
+    todo = tuple(n for n in range(1, source.page_count + 1) if n not in done)
+    if not todo and existing.status == "complete":
+        return Registration(doc_id, "already", archived, ())
+    catalog.log_event(run_id, "resume", doc_id=doc_id, pages_done=len(done), pages_todo=len(todo))
+    return Registration(doc_id, "resumed", archived, todo)
+
+
+def _store(archive: Archive, source: Source) -> tuple[str, str]:
+    """Store the original(s); return the document's fingerprint and its stored path."""
+    if source.media_type != FOLDER_MEDIA_TYPE:
+        sha256 = sha256_of(source.path)
+        return sha256, archive.store_original(source.path, sha256)
+    members = [archive.store_original(member, sha256_of(member)) for member in source.members]
+    listing = json.dumps({"folder": source.path.name, "pages": members}, ensure_ascii=False, indent=1)
+    sha256 = hashlib.sha256(listing.encode("utf-8")).hexdigest()
+    staged = archive.root / "tmp" / f"{sha256}{LISTING_SUFFIX}"
+    write_atomic(staged, listing)
+    stored = archive.store_original(staged, sha256)
+    staged.unlink()
+    return sha256, stored
+
+
+def archived_source(archive: Archive, stored: str, media_type: str, page_count: int) -> Source:
+    """The archived copy of an original as a Source: pages are always rendered from the archive."""
+    path = archive.path(stored)
+    if media_type == FOLDER_MEDIA_TYPE:
+        listing = json.loads(path.read_text(encoding="utf-8"))
+        members = tuple(archive.path(member) for member in listing["pages"])
+        return Source(path, media_type, len(members), members)
+    return Source(path, media_type, page_count)
+
+
+def process_page(archive: Archive, doc_id: str, source: Source, page_no: int, options: OcrOptions,
+                 *, run_id: str) -> Page:
+    """Recognise one page and archive it atomically (files, then the catalog row)."""
+    outcome = ocr_page(source, doc_id, page_no, options)
+    page = archive.save_page(outcome.page, outcome.files)
+    archive.catalog.log_event(run_id, "ocr", doc_id=doc_id, page_no=page_no, psm=page.quality.get("psm"),
+                              mean_confidence=page.mean_confidence, **provenance(options))
+    return page
+
+
+def finish_document(archive: Archive, doc_id: str, *, run_id: str, errors: list[str] | None = None) -> Document:
+    """Write the document's text and mark it complete (or failed, if pages are missing)."""
+    doc = archive.catalog.document(doc_id)
+    assert doc is not None, f"finish_document called for unknown document {doc_id}"
+    complete = doc.pages_done == doc.page_count
+    archive.write_document_text(doc_id)
+    archive.catalog.update_document(doc_id, status="complete" if complete else "failed")
+    archive.catalog.log_event(run_id, "finish", doc_id=doc_id, complete=complete, errors=errors or [])
+    finished = archive.catalog.document(doc_id)
+    assert finished is not None
+    return finished

@@ -1,0 +1,58 @@
+"""Shared fixtures. Prefect must see its settings before it is first imported, so they are set here."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Persisted results and the ephemeral API's database would otherwise land in ~/.prefect and
+# leak between runs; one temporary home per test session.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="sohoa-test-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.pop("SOHOA_HOME", None)
+os.environ.pop("SOHOA_DATABASE_URL", None)
+
+import pytest  # noqa: E402
+
+from corpus.archive import Archive  # noqa: E402
+from sohoa.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(tmp_path / "archive")
+
+
+@pytest.fixture
+def archive(settings: Settings) -> Archive:
+    opened = Archive(settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def scans(tmp_path_factory: pytest.TempPathFactory) -> "ScanBox":
+    """Generated scans with known text, made once per session (rendering costs seconds)."""
+    return ScanBox(tmp_path_factory.mktemp("scans"))
+
+
+class ScanBox:
+    """Makes a named sample scan on first use and remembers its ground truth."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.truth: dict[str, list[str]] = {}
+
+    def get(self, name: str, **kwargs: object) -> Path:
+        from sohoa.samples import make_scan
+
+        path = self.folder / name
+        if name not in self.truth:
+            self.truth[name] = make_scan(path, **kwargs)  # type: ignore[arg-type]
+        return path

@@ -1,0 +1,145 @@
+"""Ingest end to end through the real Prefect flow and the real Tesseract.
+
+The CLI is called in-process (``sohoa.cli.main``), so Prefect's ephemeral API starts once for the
+module; the plain functions are also called directly, without Prefect.
+"""
+
+import json
+
+import pytest
+
+from corpus.archive import Archive
+from ocr.metrics import error_rates
+from ocr.pipeline import OcrOptions
+from sohoa.cli import main
+from sohoa.ingest import Job, finish_document, process_page, register
+from tests.bad_inputs import make_bad_inputs
+from tests.conftest import SHARED_SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def sohoa(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return its exit code, stdout and stderr."""
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return done.value.code, out, err
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    return tmp_path_factory.mktemp("ingest") / "archive"
+
+
+@pytest.fixture(scope="module")
+def clean_box(scans):
+    """A clean serif PDF and a clean typewriter TIFF with their ground truth."""
+    return {"serif": scans.get("serif.pdf", pages=2, font="serif", variant="clean", seed=3),
+            "typewriter": scans.get("typewriter.tiff", pages=1, font="typewriter", variant="clean", seed=4)}
+
+
+def test_clean_pages_are_read_with_under_2_percent_cer(capsys, home, scans, clean_box):
+    code, out, err = sohoa(capsys, "--archive", str(home), "ingest", str(clean_box["serif"]),
+                           str(clean_box["typewriter"]), "--title", "Lịch sử Đảng bộ xã Nghĩa Trung",
+                           "--commune", "Nghĩa Trung", "--district", "Vũ Thư", "--year", "1995", "--kind", "history")
+    assert code == 0, err
+    assert "Traceback" not in out + err and "ERROR" not in out + err
+    assert "2 documents, 3 pages archived" in out
+    archive = Archive.open(home)
+    for name, path in clean_box.items():
+        doc = next(d for d in archive.catalog.documents() if d.original_name == path.name)
+        assert doc.status == "complete" and doc.meta.district == "Vũ Thư"
+        for page, truth in zip(archive.catalog.pages(doc.id), scans.truth[path.name], strict=True):
+            assert error_rates(page.text, truth).cer < 0.02, (name, page.page_no)
+            assert page.word_count > 50 and page.mean_confidence > 80
+            assert archive.page_words(doc.id, page.page_no)[0].width > 0
+            assert (archive.page_dir(doc.id, page.page_no) / "page.hocr").read_text().startswith("<?xml")
+        text = (archive.document_dir(doc.id) / "text.txt").read_text(encoding="utf-8")
+        assert text.count("\f") == doc.page_count - 1
+
+
+def test_ingesting_again_is_a_no_op(capsys, home, clean_box):
+    archive = Archive.open(home)
+    ocr_events = len([e for e in archive.catalog.events() if e["action"] == "ocr"])
+    code, out, _ = sohoa(capsys, "--archive", str(home), "ingest", str(clean_box["serif"]))
+    assert code == 0
+    assert "already archived as" in out
+    assert len(archive.catalog.documents()) == 2
+    assert len([e for e in archive.catalog.events() if e["action"] == "ocr"]) == ocr_events
+
+
+def test_docs_show_and_text_read_the_archive(capsys, home, clean_box):
+    code, out, _ = sohoa(capsys, "--archive", str(home), "docs", "--json", "--district", "Vũ Thư")
+    listed = json.loads(out)
+    assert code == 0 and len(listed) == 2 and {d["status"] for d in listed} == {"complete"}
+    doc_id = next(d["id"] for d in listed if d["original_name"] == "serif.pdf")
+    code, out, _ = sohoa(capsys, "--archive", str(home), "show", doc_id)
+    assert code == 0 and "Nghĩa Trung" in out and "2/2 pages" in out
+    code, out, _ = sohoa(capsys, "--archive", str(home), "text", doc_id, "--page", "2")
+    assert code == 0 and "Đảng" in out
+    code, _, err = sohoa(capsys, "--archive", str(home), "text", doc_id, "--page", "9")
+    assert code == 8 and err.count("\n") == 1 and "no page 9" in err
+
+
+def test_force_redoes_the_ocr(capsys, home, clean_box):
+    code, out, _ = sohoa(capsys, "--archive", str(home), "ingest", "--force", str(clean_box["typewriter"]))
+    assert code == 0 and "already archived" not in out
+    assert any(e["action"] == "force" for e in Archive.open(home).catalog.events())
+
+
+def test_one_bad_file_never_stops_the_batch(capsys, tmp_path, scans, clean_box):
+    bad = make_bad_inputs(tmp_path / "bad", clean_box["serif"])
+    good = scans.get("good.png", pages=1, variant="clean", seed=7)
+    manifest = tmp_path / "box.csv"
+    manifest.write_text("file,title,year,kind\n"
+                        f"{good},Ảnh tốt,1990,history\n"
+                        "khong-ton-tai.pdf,Mất,1990,history\n"
+                        f"{good},Năm sai,2999,history\n", encoding="utf-8")
+    home = tmp_path / "archive"
+    paths = [str(path) for path, _ in bad.values()]
+    code, out, err = sohoa(capsys, "--archive", str(home), "ingest", *paths, "--manifest", str(manifest))
+    assert code == 7
+    lines = (out + err).splitlines()
+    for path, reason in bad.values():
+        assert [line for line in lines if str(path) in line and reason in line], (path, reason)
+    assert any("box.csv:3" in line and "no such file" in line for line in lines)
+    assert any("box.csv:4" in line and "impossible" in line for line in lines)
+    assert "Traceback" not in out + err
+    archive = Archive.open(home)
+    assert [d.original_name for d in archive.catalog.documents()] == ["good.png"]
+    assert archive.catalog.documents()[0].status == "complete"
+    assert not (home / "documents").exists() or len(list((home / "documents").iterdir())) == 1
+
+
+@pytest.mark.parametrize("sample, expected", [
+    ("scans-vi/vietsample2.tif", "Rước đèn tháng tám"),  # scanned sideways
+    ("scans-vi/vietsample.tif", "Tôi Đi Học"),
+    ("scans-other/skew.pdf", ""),
+    ("scans-other/typewriter.png", ""),
+])
+def test_real_samples_ingest_without_error(capsys, tmp_path, sample, expected):
+    path = SHARED_SAMPLES / sample
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    code, out, err = sohoa(capsys, "--archive", str(tmp_path / "a"), "ingest", str(path))
+    assert code == 0, out + err
+    archive = Archive.open(tmp_path / "a")
+    (doc,) = archive.catalog.documents()
+    assert doc.status == "complete"
+    assert expected in archive.catalog.pages(doc.id)[0].text
+
+
+def test_plain_functions_ingest_without_prefect(settings, scans):
+    archive = Archive(settings)
+    scan = scans.get("plain.png", pages=1, variant="clean", seed=9)
+    registration = register(archive, Job(scan), run_id="test")
+    assert registration.outcome == "new" and registration.pages_todo == (1,)
+    page = process_page(archive, registration.doc_id, registration.source, 1, OcrOptions(), run_id="test")
+    assert error_rates(page.text, scans.truth["plain.png"][0]).cer < 0.02
+    doc = finish_document(archive, registration.doc_id, run_id="test")
+    assert doc.status == "complete"
+    events = archive.catalog.events(doc.id)
+    assert events[1]["detail"]["tesseract"].startswith("5.")
+    assert "vie" in events[1]["detail"]["language_data"]
+    assert register(archive, Job(scan), run_id="again").outcome == "already"
