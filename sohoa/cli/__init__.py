@@ -24,6 +24,8 @@ COMMANDS = {
     "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
     "export": "sohoa.cli.ocrtools:export",
     "review": "sohoa.cli.ocrtools:review",
+    "normalize": "sohoa.cli.audio:normalize",
+    "audiobook": "sohoa.cli.audio:audiobook",
 }
 
 
