@@ -65,7 +65,8 @@ def ocr_page(source: Source, doc_id: str, page_no: int, options: OcrOptions) -> 
     prepared = prepare(rendered.image, rendered.dpi, options.preprocess)
     gray, steps = prepared.image, prepared.steps
     height, width = gray.shape
-    files: dict[str, bytes | str] = {"image.jpg": encode_page_image(np.asarray(rendered.image.convert("L"))),
+    # image.jpg is upright and level like the processed page, so word boxes fall on its words.
+    files: dict[str, bytes | str] = {"image.jpg": encode_page_image(prepared.view),
                                      "processed.png": encode_processed(gray)}
     if ink_ratio(gray) < BLANK_INK_RATIO:
         return PageOutcome(_blank_page(doc_id, page_no, width, height, prepared.dpi, steps), files)

@@ -34,6 +34,7 @@ class PreprocessOptions:
 @dataclass
 class PreparedPage:
     image: np.ndarray  # what Tesseract reads (binary unless "binarize" is off)
+    view: np.ndarray  # the same page in grayscale, same geometry: what a reader sees, boxes drawn on it
     dpi: int  # after upscaling
     steps: list[Step]
 
@@ -77,10 +78,11 @@ def prepare(image: Image.Image, dpi: int, options: PreprocessOptions | None = No
         gray, new_dpi = cleanup.upscale(gray, dpi)
         steps.append({"step": "upscale", "from_dpi": dpi, "to_dpi": new_dpi})
         dpi = new_dpi
+    view = gray
     if options.enabled("binarize"):
         gray = cleanup.sauvola(gray, dpi)
         steps.append({"step": "binarize", "method": "sauvola"})
-    return PreparedPage(gray, dpi, steps)
+    return PreparedPage(gray, view, dpi, steps)
 
 
 def _upright(gray: np.ndarray, ink: np.ndarray, steps: list[Step]) -> np.ndarray:
@@ -96,9 +98,3 @@ def _upright(gray: np.ndarray, ink: np.ndarray, steps: list[Step]) -> np.ndarray
         gray = geometry.turn(gray, clockwise)
     steps.append({"step": "orientation", "rotated": clockwise, "score": round(score, 2), "how": how})
     return gray
-
-
-def preprocess(image: Image.Image, options: PreprocessOptions, dpi: int = 300) -> tuple[np.ndarray, list[Step]]:
-    """The processed page and its steps (kept for callers of the first pipeline)."""
-    prepared = prepare(image, dpi, options)
-    return prepared.image, prepared.steps

@@ -7,6 +7,7 @@ module; the plain functions are also called directly, without Prefect.
 import json
 
 import pytest
+from PIL import Image
 
 from corpus.archive import Archive
 from ocr.metrics import error_rates
@@ -127,7 +128,11 @@ def test_real_samples_ingest_without_error(capsys, tmp_path, sample, expected):
     archive = Archive.open(tmp_path / "a")
     (doc,) = archive.catalog.documents()
     assert doc.status == "complete"
-    assert expected in archive.catalog.pages(doc.id)[0].text
+    first = archive.catalog.pages(doc.id)[0]
+    assert expected in first.text
+    # The page image a viewer shows has the geometry the word boxes were measured on.
+    with Image.open(archive.path(first.files["image.jpg"])) as image:
+        assert image.size == (first.width, first.height)
 
 
 def test_plain_functions_ingest_without_prefect(settings, scans):
