@@ -20,6 +20,8 @@ COMMANDS = {
     "text": "sohoa.cli.archive:text",
     "verify": "sohoa.cli.archive:verify",
     "doctor": "sohoa.cli.archive:doctor",
+    "search": "sohoa.cli.search:search",
+    "reindex": "sohoa.cli.search:reindex",
 }
 
 
