@@ -26,6 +26,8 @@ COMMANDS = {
     "review": "sohoa.cli.ocrtools:review",
     "normalize": "sohoa.cli.audio:normalize",
     "audiobook": "sohoa.cli.audio:audiobook",
+    "search": "sohoa.cli.search:search",
+    "reindex": "sohoa.cli.search:reindex",
 }
 
 
