@@ -21,6 +21,7 @@ COMMANDS = {
     "text": "sohoa.cli.archive:text",
     "verify": "sohoa.cli.archive:verify",
     "doctor": "sohoa.cli.archive:doctor",
+    "delete": "sohoa.cli.archive:delete",
     "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
     "export": "sohoa.cli.ocrtools:export",
     "review": "sohoa.cli.ocrtools:review",
