@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 
 import click
@@ -14,7 +15,8 @@ from corpus.models import KINDS, Document
 from sohoa.errors import ExitCode, NotFoundError
 from sohoa.settings import Settings
 
-console = Console(highlight=False, soft_wrap=True)
+# Piped output (make run, logs) would otherwise be cut to 80 columns and wrap every title.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
 
 
 def _open(settings: Settings) -> Archive:
@@ -53,6 +55,7 @@ def docs(settings: Settings, district: str | None, commune: str | None, year: in
         click.echo(json.dumps([_document_json(d) for d in found], ensure_ascii=False, indent=2))
         return
     table = Table("id", "title", "commune", "district", "year", "kind", "pages", "conf.", "review", "status")
+    table.columns[0].no_wrap = True
     for d in found:
         table.add_row(d.id, d.meta.title or d.original_name, d.meta.commune, d.meta.district,
                       str(d.meta.year or ""), d.meta.kind, f"{d.pages_done}/{d.page_count}",
