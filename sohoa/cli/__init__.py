@@ -22,6 +22,8 @@ COMMANDS = {
     "verify": "sohoa.cli.archive:verify",
     "doctor": "sohoa.cli.archive:doctor",
     "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
+    "search": "sohoa.cli.search:search",
+    "reindex": "sohoa.cli.search:reindex",
 }
 
 
