@@ -24,6 +24,8 @@ COMMANDS = {
     "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
     "search": "sohoa.cli.search:search",
     "reindex": "sohoa.cli.search:reindex",
+    "normalize": "sohoa.cli.audio:normalize",
+    "audiobook": "sohoa.cli.audio:audiobook",
 }
 
 
