@@ -26,6 +26,7 @@ COMMANDS = {
     "reindex": "sohoa.cli.search:reindex",
     "normalize": "sohoa.cli.audio:normalize",
     "audiobook": "sohoa.cli.audio:audiobook",
+    "serve": "sohoa.cli.web:serve",
 }
 
 
