@@ -19,6 +19,7 @@ PAGE_DOWNLOADS = {"text.txt": "Văn bản (TXT)", "page.alto.xml": "ALTO XML", "
 PAGE_IMAGES = ("image.jpg", "image.png", "image.webp")
 SEARCHABLE_PDF = "searchable.pdf"  # documents/DOC/searchable.pdf, written by `sohoa export --format pdf`
 DOC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_PAGE_NO = 100_000  # larger numbers overflow SQLite's integers; no book is that long
 NOT_FOUND = "không tìm thấy / not found"
 
 
@@ -32,7 +33,7 @@ def document(site: Site, doc_id: str, member: bool) -> Document:
 
 
 def page(site: Site, doc: Document, page_no: int) -> Page:
-    found = site.archive.catalog.page(doc.id, page_no)
+    found = site.archive.catalog.page(doc.id, page_no) if 0 < page_no <= MAX_PAGE_NO else None
     if found is None:
         raise NotFoundError(f"trang {page_no} của {doc.id}: {NOT_FOUND}")
     return found
