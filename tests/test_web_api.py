@@ -58,6 +58,8 @@ def test_search_filters_sort_facets_and_pagination(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "chi bo", "kind": "history", "limit": "1", "page": "2"})
     body = r.json()
     assert body["total_documents"] == 2 and len(body["documents"]) == 1
+    boxed = client.get("/api/search", params={"q": "hop tac xa", "boxes": "true"}).json()
+    assert [b["text"] for b in boxed["documents"][0]["pages"][0]["boxes"]] == ["hợp", "tác", "xã"]
     page = client.get("/search", params={"q": "chi bo", "year_from": "1950"}, headers=HTML).text
     assert "Đang lọc" in page and "1950–…" in page
 

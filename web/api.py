@@ -42,12 +42,13 @@ def api_search(
     page: str | None = Query(None, description="1-based page of results"),
     limit: str | None = Query(None, description=f"documents per page, 1–100 (default {PAGE_SIZE})"),
     fuzzy: str | None = Query(None, description="1: tolerate one wrong letter (OCR noise)"),
+    boxes: bool = Query(False, description="true: each hit page's word boxes (page-image pixels)"),
 ) -> dict[str, Any]:
     given = dict(q=q, district=district, commune=commune, kind=kind, year_from=year_from, year_to=year_to,
                  sort=sort, page=page, fuzzy=fuzzy)
     form = SearchForm.parse({k: v for k, v in given.items() if v is not None})
     size = int_param(limit, "limit", 1, 100) or PAGE_SIZE
-    results = run_search(site_of(request), form, is_member(request), limit=size)
+    results = run_search(site_of(request), form, is_member(request), limit=size, boxes=boxes)
     if results is None:
         return {"total_documents": 0, "total_pages": 0, "documents": [], "facets": {},
                 "notes": ["không có từ nào để tìm / nothing to search for"]}

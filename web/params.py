@@ -88,6 +88,7 @@ class SearchForm:
             query=self.q, district=self.district, commune=self.commune, kind=self.kind,
             year_from=self.year_from, year_to=self.year_to, sort=self.sort, fuzzy=self.fuzzy,
             offset=(self.page - 1) * PAGE_SIZE, limit=PAGE_SIZE, include_internal=member,
+            with_boxes=False,  # the result list shows snippets; boxes are drawn on the page viewer
         )
         values.update(overrides)
         return SearchRequest(**values)  # type: ignore[arg-type]

@@ -19,11 +19,12 @@ router = APIRouter(include_in_schema=False)
 FACETS = {"district": "Quận / huyện", "commune": "Xã / phường", "kind": "Loại tài liệu", "decade": "Thập niên"}
 
 
-def run_search(site: Site, form: SearchForm, member: bool, limit: int = PAGE_SIZE) -> SearchResults | None:
+def run_search(site: Site, form: SearchForm, member: bool, limit: int = PAGE_SIZE,
+               boxes: bool = False) -> SearchResults | None:
     """The results for a filled-in form (None for an empty one); internal documents only for members."""
     if form.empty:
         return None
-    request = form.request(member, limit=limit, offset=(form.page - 1) * limit)
+    request = form.request(member, limit=limit, offset=(form.page - 1) * limit, with_boxes=boxes)
     index = site.index.get()
     return index.search(request) if index else search_index.search(site.archive, request)
 
