@@ -12,14 +12,13 @@ No stop list: "an" (Long An), "ở", "ý" are real words here. Each page yields 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sohoa.vietnamese import canonical_syllable, fold, nfc
 
 # Letters and digits; "_" is excluded because it joins pair terms.
-_SYLLABLE = re.compile(r"[^\W_]+")
+SYLLABLE = re.compile(r"[^\W_]+")
 PAIR_JOINER = "_"
 MAX_TERM = 40  # characters; OCR garbage can glue a line into one "word"
 
@@ -37,13 +36,7 @@ def fold_syllable(syllable: str) -> str:
 
 def syllables(text: str) -> list[str]:
     """The exact index terms of ``text``, in order."""
-    return [normalize_syllable(w) for w in _SYLLABLE.findall(nfc(text))]
-
-
-def syllable_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, exact term) of every syllable of NFC ``text``: for highlighting in place."""
-    for match in _SYLLABLE.finditer(text):
-        yield match.start(), match.end(), normalize_syllable(match.group())
+    return [normalize_syllable(w) for w in SYLLABLE.findall(nfc(text))]
 
 
 def pairs(terms: list[str]) -> list[str]:

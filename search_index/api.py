@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -39,7 +40,7 @@ def search(archive: Archive, request: SearchRequest | str, **options: object) ->
     index = open_index(archive)
     if index is None:
         req = request if isinstance(request, SearchRequest) else SearchRequest(query=request, **options)  # type: ignore[arg-type]
-        return _empty(req, [NO_INDEX], archive.settings.search_backend, 0.0)
+        return _empty(req, [NO_INDEX], archive.settings.search_backend, time.perf_counter())
     try:
         return index.search(request, **options)
     finally:

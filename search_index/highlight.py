@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.models import Word
-from search_index.analysis import fold_syllable, syllable_spans, syllables
+from search_index.analysis import SYLLABLE, fold_syllable, syllables
+from sohoa.vietnamese import fold
 from search_index.models import Box
 from search_index.query import AllOf, AnyOf, Node, Not, Words
 
@@ -64,10 +65,10 @@ def marked(folded: Sequence[str], wanted: list[Target]) -> set[int]:
 
 def snippet(text: str, wanted: list[Target], window: int = WINDOW) -> str:
     """An HTML-escaped stretch of ``text`` around its densest hits, hits in <mark>."""
-    spans = list(syllable_spans(text))
+    spans = folded_spans(text)
     if not spans:
         return html.escape(text[:200])
-    hits = marked([fold_syllable(term) for _, _, term in spans], wanted)
+    hits = marked([term for _, _, term in spans], wanted)
     start = _densest(sorted(hits), len(spans), window)
     end = min(len(spans), start + window)
     out = ["…" if start > 0 else ""]
@@ -89,6 +90,18 @@ def snippet(text: str, wanted: list[Target], window: int = WINDOW) -> str:
         out.append("</mark>")
     out.append("…" if end < len(spans) else html.escape(text[pos:].rstrip()))
     return "".join(out)
+
+
+def folded_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded syllable) for each syllable of ``text``.
+
+    Folding drops tone marks, so where a tone sits no longer matters and the costly per-syllable
+    canonicalisation can be skipped: one C-level translate of the whole page instead.
+    """
+    folded = fold(text).lower()
+    if len(folded) != len(text):  # a character whose lowercase is longer: go syllable by syllable
+        return [(m.start(), m.end(), fold_syllable(m.group().lower())) for m in SYLLABLE.finditer(text)]
+    return [(m.start(), m.end(), m.group()) for m in SYLLABLE.finditer(folded)]
 
 
 def _densest(hits: list[int], total: int, window: int) -> int:

@@ -109,6 +109,23 @@ class WhooshBackend(Backend):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.ix = whoosh_index.open_dir(str(path))
+        self._searcher = None
+        self._doc_ids: list[str] = []
+
+    def searcher(self):  # type: ignore[no-untyped-def]
+        """One searcher kept open, renewed when a writer has committed since (a web app's case)."""
+        if self._searcher is None or not self._searcher.up_to_date():
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self.ix.searcher()
+            # docnum → doc_id for every page, read once: grouping and facets look up every hit.
+            self._doc_ids = list(self._searcher.reader().column_reader("doc_id"))
+        return self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     @classmethod
     def create(cls, path: Path) -> "WhooshBackend":
@@ -133,35 +150,35 @@ class WhooshBackend(Backend):
 
     def search(self, compiled: Compiled) -> RawResults:
         query = compile_query(compiled)
-        with self.ix.searcher() as searcher:
-            results = RawResults()
-            docnums = list(searcher.docs_for_query(query))
-            results.total_pages = len(docnums)
-            if not docnums:
-                return results
-            doc_ids = searcher.reader().column_reader("doc_id")
-            first_page: dict[str, int] = {}
-            per_doc: Counter = Counter()
-            for docnum in docnums:
-                doc_id = doc_ids[docnum]
-                per_doc[doc_id] += 1
-                first_page.setdefault(doc_id, docnum)
-            results.total_documents = len(per_doc)
-            if compiled.with_facets:
-                metas = {d: _meta(searcher.stored_fields(n)) for d, n in first_page.items()}
-                results.facets = count_facets(metas)
-
-            def fetch(n: int) -> list[RawHit]:
-                if compiled.sort == "relevance":
-                    hits = searcher.search(query, limit=n)
-                else:
-                    hits = searcher.search(query, limit=n, sortedby="year", reverse=compiled.sort == "-year")
-                return [RawHit(h["doc_id"], h["page_no"], h.score or 0.0, h["text"], _meta(h.fields()))
-                        for h in hits]
-
-            results.hits = best_pages(fetch, len(docnums), compiled.want_docs, compiled.per_doc)
-            results.pages_per_doc = dict(per_doc)
+        searcher = self.searcher()
+        doc_ids = self._doc_ids
+        results = RawResults()
+        docnums = list(searcher.docs_for_query(query))
+        results.total_pages = len(docnums)
+        if not docnums:
             return results
+        first_page: dict[str, int] = {}
+        per_doc: Counter = Counter()
+        for docnum in docnums:
+            doc_id = doc_ids[docnum]
+            per_doc[doc_id] += 1
+            first_page.setdefault(doc_id, docnum)
+        results.total_documents = len(per_doc)
+        if compiled.with_facets:
+            metas = {d: _meta(searcher.stored_fields(n)) for d, n in first_page.items()}
+            results.facets = count_facets(metas)
+
+        def fetch(n: int) -> list[RawHit]:
+            if compiled.sort == "relevance":
+                hits = searcher.search(query, limit=n)
+            else:
+                hits = searcher.search(query, limit=n, sortedby="year", reverse=compiled.sort == "-year")
+            return [RawHit(h["doc_id"], h["page_no"], h.score or 0.0, h["text"], _meta(h.fields()))
+                    for h in hits]
+
+        results.hits = best_pages(fetch, len(docnums), compiled.want_docs, compiled.per_doc)
+        results.pages_per_doc = dict(per_doc)
+        return results
 
 
 def _meta(stored: dict[str, object]) -> dict[str, object]:

@@ -43,6 +43,14 @@ def provenance(options: OcrOptions) -> dict[str, object]:
     return {"tesseract": tesseract_version(), "language_data": language_data(options.language)}
 
 
+def archived_already(archive: Archive, path: Path) -> Document | None:
+    """The complete document whose original is the file ``path``, if any (a cheap look-up by hash)."""
+    if not path.is_file():
+        return None
+    doc = archive.catalog.document_by_sha256(sha256_of(path))
+    return doc if doc is not None and doc.status == "complete" else None
+
+
 def register(archive: Archive, job: Job, *, run_id: str, force: bool = False) -> Registration:
     """Check a scan, store its original (once, by hash) and catalog it; say which pages remain."""
     source = open_source(job.path)
