@@ -169,7 +169,9 @@ def main() -> None:
     try:
         load(port, search_urls(40), args.clients)  # warm up: index open, templates compiled, caches
         runs = {"search page": search_urls(args.requests), "bulletin page": [f"/audio/{slug}/"] * args.requests}
-        print(f"| page | requests | clients | workers | app p50 ms | app p95 ms | client p50 ms | client p95 ms | req/s | errors |")
+        backend = os.environ.get("SOHOA_SEARCH_BACKEND", "whoosh")
+        print(f"{args.pages} pages, {backend}; load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print("| page | requests | clients | workers | app p50 ms | app p95 ms | client p50 ms | client p95 ms | req/s | errors |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         for name, urls in runs.items():
             started = time.perf_counter()
@@ -178,6 +180,7 @@ def main() -> None:
             (a50, a95), (w50, w95) = p50_p95(app_ms), p50_p95(wait_ms)
             print(f"| {name} | {len(wait_ms)} | {args.clients} | {args.workers} | {a50:.0f} | {a95:.0f} | {w50:.0f} | "
                   f"{w95:.0f} | {rate:.1f} | {errors} |", flush=True)
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=20)
