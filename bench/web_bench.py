@@ -130,9 +130,16 @@ def load(port: int, urls: list[str], clients: int) -> tuple[list[float], list[fl
                     break
                 url = queue.pop()
             started = time.perf_counter()
-            conn.request("GET", url, headers={"accept": "text/html"})
-            response = response_body = conn.getresponse()
-            response_body.read()
+            try:
+                conn.request("GET", url, headers={"accept": "text/html"})
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):  # a dropped connection counts as an error
+                with lock:
+                    errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
             waited = (time.perf_counter() - started) * 1000
             timing = response.getheader("server-timing", "app;dur=0").split("dur=")[1]
             with lock:

@@ -96,14 +96,11 @@ class InDocument:
 def search_in(site: Site, doc: Document, query: str, member: bool) -> InDocument | None:
     if not query.strip():
         return None
-    index = site.index.get()
-    if index is None:
-        return InDocument(query, [], ["chưa có chỉ mục tìm kiếm / no search index yet"])
     # Boxes only for the page on screen (page_boxes): reading every hit page's words is wasted.
     request = SearchRequest(query=query, doc_id=doc.id, include_internal=member, limit=1,
                             pages_per_document=max(doc.page_count, doc.pages_done, 1), with_facets=False,
                             with_boxes=False)
-    results = index.search(request)
+    results = site.index.search(request)
     hits = results.documents[0].pages if results.documents else []
     return InDocument(query, sorted(hits, key=lambda p: p.page_no), results.notes)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-import search_index
 from search_index import SearchResults
 from sohoa.errors import NotFoundError
 from web import library
@@ -24,9 +23,7 @@ def run_search(site: Site, form: SearchForm, member: bool, limit: int = PAGE_SIZ
     """The results for a filled-in form (None for an empty one); internal documents only for members."""
     if form.empty:
         return None
-    request = form.request(member, limit=limit, offset=(form.page - 1) * limit, with_boxes=boxes)
-    index = site.index.get()
-    return index.search(request) if index else search_index.search(site.archive, request)
+    return site.index.search(form.request(member, limit=limit, offset=(form.page - 1) * limit, with_boxes=boxes))
 
 
 def facet_link(form: SearchForm, name: str, value: str) -> str:

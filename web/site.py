@@ -29,6 +29,10 @@ class IndexHolder:
         self.lock = threading.Lock()
         self.stamp: int | None = None
         self.index: search_index.SearchIndex | None = None
+        # The Whoosh backend keeps one searcher and renews it in place: two threads in it at once
+        # read each other's file positions (seen as UnpicklingError under 8 clients). One search
+        # at a time costs little, since searching is CPU-bound under the GIL anyway.
+        self.one_at_a_time = threading.Lock() if archive.settings.search_backend == "whoosh" else None
 
     def get(self) -> search_index.SearchIndex | None:
         try:
@@ -42,6 +46,15 @@ class IndexHolder:
                 self.index = search_index.open_index(self.archive)
                 self.stamp = stamp
             return self.index
+
+    def search(self, request: search_index.SearchRequest) -> search_index.SearchResults:
+        index = self.get()
+        if index is None:
+            return search_index.search(self.archive, request)  # says "no index yet: run sohoa reindex"
+        if self.one_at_a_time is None:
+            return index.search(request)
+        with self.one_at_a_time:
+            return index.search(request)
 
 
 @dataclass
