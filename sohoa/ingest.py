@@ -25,6 +25,8 @@ class Job:
 
     path: Path
     meta: DocumentMeta = field(default_factory=DocumentMeta)
+    # Fields the archivist gave: on --force they replace the archived metadata, the rest is kept.
+    fields_given: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def register(archive: Archive, job: Job, *, run_id: str, force: bool = False) ->
         return Registration(doc_id, "new", archived, tuple(range(1, source.page_count + 1)))
     if force:
         catalog.delete_pages(doc_id)
-        catalog.update_document(doc_id, meta=job.meta, status="registered")
+        catalog.update_document(doc_id, meta=existing.meta.updated(job.meta, job.fields_given), status="registered")
         catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path))
         return Registration(doc_id, "forced", archived, tuple(range(1, source.page_count + 1)))
     done = catalog.page_numbers(doc_id)

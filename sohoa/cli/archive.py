@@ -133,3 +133,21 @@ def doctor() -> ExitCode:
     for c in checks:
         console.print(f"{'✓' if c.ok else '✗'} {c.name}: {c.detail}", style=None if c.ok else "red")
     return ExitCode.ok if all(c.ok for c in checks) else ExitCode.missing_dependency
+
+
+@click.command()
+@click.argument("doc_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def delete(settings: Settings, doc_id: str, yes: bool) -> None:
+    """Remove a document's pages, derived files and search entries (its original stays, read-only)."""
+    import search_index
+
+    archive = _open(settings)
+    doc = _document(archive, doc_id)
+    if not yes:
+        click.confirm(f"Xóa / delete {doc.id} ({doc.meta.title or doc.original_name}, {doc.page_count} pages)?",
+                      abort=True)
+    archive.delete_document(doc.id)
+    search_index.remove_document(archive, doc.id)
+    console.print(f"{doc.id} deleted; its original remains at {doc.original_path}")

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corpus.archive import Archive
 from corpus.manifest import read_manifest
-from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta
+from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
 from sohoa.errors import ExitCode
 from sohoa.ingest import Job, archived_already
 from sohoa.settings import Settings
@@ -79,10 +79,10 @@ def _skip_archived(settings: Settings, jobs: list[Job]) -> tuple[list[Document],
 @click.option("--district", help="District (quận / huyện).")
 @click.option("--province", help="Province or city (tỉnh / thành phố).")
 @click.option("--year", type=int, help="Year the document covers or was issued.")
-@click.option("--kind", type=click.Choice(KINDS), default="other", show_default=True)
+@click.option("--kind", type=click.Choice(KINDS), help="history, bulletin, resolution or other (default).")
 @click.option("--collection", help="Collection the document belongs to.")
-@click.option("--access", type=click.Choice(ACCESS_LEVELS), default="public", show_default=True,
-              help="'internal' documents are hidden from the public web pages.")
+@click.option("--access", type=click.Choice(ACCESS_LEVELS),
+              help="public (default) or internal: internal documents are hidden from the public web pages.")
 @click.option("--force", is_flag=True, help="Redo the OCR of documents already archived.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Pages recognised at once (default: all cores).")
 @click.pass_obj
@@ -99,14 +99,14 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     jobs_list: list[Job] = []
     failures = 0
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
-    jobs_list.extend(Job(path, meta) for path in paths)
+    jobs_list.extend(Job(path, meta, given_fields(meta_flags)) for path in paths)
     for row in read_manifest(manifest) if manifest else []:
         if row.error:
             errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             failures += 1
         else:
             assert row.path is not None and row.meta is not None
-            jobs_list.append(Job(row.path, row.meta))
+            jobs_list.append(Job(row.path, row.meta, row.fields_given))
 
     from ocr.doctor import check_ocr
 
