@@ -10,7 +10,8 @@ want_test=0
 # Programs sohoa drives, with the Debian package that provides each.
 packages=(tesseract-ocr tesseract-ocr-vie poppler-utils ffmpeg espeak-ng qpdf
           fonts-dejavu-core fonts-noto-core fonts-liberation2 fonts-freefont-ttf)
-# (the test suite needs nothing more from Debian yet)
+# The web tests drive Debian's Chromium through Playwright (Playwright cannot download its own here).
+[ "$want_test" = 1 ] && packages+=(chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

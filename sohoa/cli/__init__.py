@@ -29,6 +29,7 @@ COMMANDS = {
     "audiobook": "sohoa.cli.audio:audiobook",
     "search": "sohoa.cli.search:search",
     "reindex": "sohoa.cli.search:reindex",
+    "serve": "sohoa.cli.web:serve",
 }
 
 
