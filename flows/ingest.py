@@ -88,6 +88,11 @@ def _artifact(doc: Document, pages: list[Page], errors: list[str]) -> None:
     )
 
 
+@task(name="searchable-pdf", cache_policy=NO_CACHE, retries=1)
+def pdf_task(archive: Archive, doc: Document) -> None:
+    steps.write_searchable_pdf(archive, doc)
+
+
 @task(name="index-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def index_task(archive: Archive, doc_id: str) -> int:
     """Bring the search index up to date with one document (through the index's single writer)."""
@@ -147,6 +152,11 @@ def _finish(archive: Archive, result: DocumentResult, futures: list[tuple[int, A
             reporter.page_done(result.doc_id, page_no)
     result.document = steps.finish_document(archive, result.doc_id, run_id=run_id, errors=result.errors)
     pages = archive.catalog.pages(result.doc_id)
+    if result.document.status == "complete":
+        try:
+            pdf_task(archive, result.document)
+        except Exception as exc:  # the text is archived; only the PDF copy is missing (`sohoa export` remakes it)
+            result.errors.append(f"searchable PDF not written ({exc})")
     _artifact(result.document, pages, result.errors)
     if pages:
         try:

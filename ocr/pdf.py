@@ -10,6 +10,7 @@ files are embedded once, as JPEG.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +86,7 @@ def _image_page(pdf: pikepdf.Pdf, image: Image.Image, dpi: int) -> pikepdf.Page:
     return pdf.pages[-1]
 
 
-def searchable_pdf(layers: list[PageLayer], out: Path, original_pdf: Path | None = None) -> Path:
+def searchable_pdf(layers: Iterable[PageLayer], out: Path, original_pdf: Path | None = None) -> Path:
     """Write the searchable PDF: over ``original_pdf``'s pages if given, else over the page images."""
     pdf = pikepdf.open(original_pdf) if original_pdf else pikepdf.new()
     with pdf:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,3 +128,30 @@ def finish_document(archive: Archive, doc_id: str, *, run_id: str, errors: list[
     finished = archive.catalog.document(doc_id)
     assert finished is not None
     return finished
+
+
+SEARCHABLE_PDF = "searchable.pdf"  # documents/DOC/searchable.pdf: page images with an invisible text layer
+
+
+def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
+    """Lay every page's text layer over its original page (or page image) in one PDF."""
+    from ocr.pdf import PageLayer, searchable_pdf
+    from ocr.sources import render_page
+
+    source = archived_source(archive, doc.original_path, doc.media_type, doc.page_count)
+
+    def layers() -> Iterator[PageLayer]:  # one page image at a time, never the whole book
+        for page in archive.catalog.pages(doc.id):
+            text_pdf = archive.page_dir(doc.id, page.page_no) / "text.pdf"
+            image = None if source.is_pdf else render_page(source, page.page_no)
+            yield PageLayer(text_pdf.read_bytes() if text_pdf.exists() else b"", page.steps,
+                            image.image if image else None, image.dpi if image else 300)
+
+    out = archive.document_dir(doc.id) / SEARCHABLE_PDF
+    return searchable_pdf(layers(), out, source.path if source.is_pdf else None)
+
+
+def searchable_pdf_of(archive: Archive, doc: Document) -> Path:
+    """The document's searchable PDF, made now if the ingest did not make it."""
+    path = archive.document_dir(doc.id) / SEARCHABLE_PDF
+    return path if path.exists() else write_searchable_pdf(archive, doc)

@@ -5,6 +5,7 @@ module; the plain functions are also called directly, without Prefect.
 """
 
 import json
+import subprocess
 
 import pytest
 from PIL import Image
@@ -58,6 +59,9 @@ def test_clean_pages_are_read_with_under_2_percent_cer(capsys, home, scans, clea
             assert (archive.page_dir(doc.id, page.page_no) / "page.hocr").read_text().startswith("<?xml")
         text = (archive.document_dir(doc.id) / "text.txt").read_text(encoding="utf-8")
         assert text.count("\f") == doc.page_count - 1
+        searchable = archive.document_dir(doc.id) / "searchable.pdf"
+        layer = subprocess.run(["pdftotext", "-raw", str(searchable), "-"], capture_output=True, text=True).stdout
+        assert layer.count("\f") == doc.page_count and "Nghĩa Trung" in layer
 
 
 def test_ingesting_again_is_a_no_op(capsys, home, clean_box):

@@ -85,24 +85,11 @@ def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
             if source.exists():
                 write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
     else:
-        _export_pdf(archive, doc, pages, out)
+        from sohoa.ingest import searchable_pdf_of
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, searchable_pdf_of(archive, doc).read_bytes())
     click.echo(f"{doc.id}: {fmt} → {out}")
-
-
-def _export_pdf(archive: "Archive", doc: "Document", pages: list["Page"], out: Path) -> None:
-    from ocr.pdf import PageLayer, searchable_pdf
-    from ocr.sources import render_page
-    from sohoa.ingest import archived_source
-
-    source = archived_source(archive, doc.original_path, doc.media_type, doc.page_count)
-    layers = []
-    for page in pages:
-        text_pdf = archive.page_dir(doc.id, page.page_no) / "text.pdf"
-        image = None if source.is_pdf else render_page(source, page.page_no)
-        layers.append(PageLayer(text_pdf.read_bytes() if text_pdf.exists() else b"", page.steps,
-                                image.image if image else None, image.dpi if image else 300))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    searchable_pdf(layers, out, source.path if source.is_pdf else None)
 
 
 @click.command()
