@@ -78,3 +78,21 @@ def test_real_process_normalize_from_stdin() -> None:
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Đại hội mười ba, Ủy ban nhân dân thành phố"
+
+
+@pytest.mark.slow
+def test_audiobook_of_an_internal_document_stays_internal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from corpus.archive import Archive
+    from corpus.models import DocumentMeta
+    from tests.search_fixtures import add_document
+
+    home = tmp_path / "archive"
+    archive = Archive.open(home)
+    add_document(archive, "bt0000000001", DocumentMeta(title="Bản tin nội bộ tháng 2", kind="bulletin",
+                                                       access="internal"), [SHORT_BULLETIN])
+    assert run_cli(["--archive", str(home), "audiobook", "--doc", "bt0000000001", "--engine", "espeak"]) == 0
+    audio = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    meta = json.loads((audio.parent / "audiobook.json").read_text(encoding="utf-8"))
+    assert (meta["access"], meta["source_doc"], meta["title"]) == ("internal", "bt0000000001", "Bản tin nội bộ tháng 2")
+    feed = feedparser.parse((home / "audio" / "feed.xml").read_bytes())
+    assert not feed.bozo and feed.entries == []  # the public feed never lists it

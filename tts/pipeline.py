@@ -35,6 +35,8 @@ class BulletinInfo:
     issue: str = ""
     date: str = ""  # ISO, 2023-02-15
     publisher: str = ""
+    access: str = "public"  # "internal": only members may hear it (the public feed leaves it out)
+    source_doc: str = ""  # the archived document it was read from, if any
 
 
 @dataclass

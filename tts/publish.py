@@ -72,6 +72,8 @@ def feed_xml(items: list[dict], base_url: str, title: str, author: str) -> bytes
 
 def write_feed(audio_root: Path, base_url: str, title: str = "Bản tin sohoa", author: str = "sohoa") -> Path:
     items = [json.loads(p.read_text("utf-8")) for p in sorted(audio_root.glob("*/audiobook.json"))]
+    # The static feed is public: members get internal bulletins through the web app's own feed.
+    items = [item for item in items if item.get("access", "public") == "public"]
     dest = audio_root / "feed.xml"
     write_atomic(dest, feed_xml(items, base_url.rstrip("/"), title, author))
     return dest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -11,6 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sohoa.errors import ExitCode, InputFileError, NotFoundError
 from sohoa.settings import Settings
+
+if TYPE_CHECKING:
+    from corpus.models import DocumentMeta
 
 console = Console(stderr=True)
 
@@ -46,7 +50,7 @@ def normalize(settings: Settings, source: str) -> None:
     click.echo(read_aloud(text, _lexicon(settings)))
 
 
-def _document_text(settings: Settings, doc_id: str) -> tuple[str, str]:
+def _document_text(settings: Settings, doc_id: str) -> tuple[str, DocumentMeta]:
     from corpus.archive import Archive
 
     archive = Archive(settings)
@@ -55,7 +59,7 @@ def _document_text(settings: Settings, doc_id: str) -> tuple[str, str]:
         if doc is None:
             raise NotFoundError(f"không có tài liệu / no document {doc_id}")
         text = "\n".join(p.text for p in archive.catalog.pages(doc_id))
-        return text, doc.meta.title
+        return text, doc.meta
     finally:
         archive.close()
 
@@ -84,6 +88,8 @@ class ProgressReporter:
 @click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Cover image (JPEG/PNG).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for this bulletin (default <archive>/audio/<date>-<title>/; feed.xml goes one level up).")
+@click.option("--access", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+              help="internal: only members hear it; the public podcast feed leaves it out.")
 @click.option("--rate", type=click.FloatRange(0.05, 20), default=1.0, show_default=True, help="gTTS requests a second.")
 @click.option("--workers", type=click.IntRange(1, 32), help="Segments spoken at once (default: 2 for gtts, cores for espeak).")
 @click.pass_obj
@@ -101,9 +107,11 @@ def audiobook(settings: Settings, source: str | None, doc_id: str | None, engine
     from tts.pipeline import BulletinInfo, plan
 
     if doc_id:
-        text, title = _document_text(settings, doc_id)
+        text, meta = _document_text(settings, doc_id)
         markdown = False
-        info["title"] = info["title"] or title
+        # An audiobook of an internal document is internal too, whatever the flags say.
+        info.update(title=info["title"] or meta.title, source_doc=doc_id,
+                    access="internal" if meta.access == "internal" else info["access"])
     else:
         text, markdown = _read(source or "-")
     p = plan(text, BulletinInfo(**info), markdown=markdown, lexicon=_lexicon(settings))
