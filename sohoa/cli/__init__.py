@@ -55,9 +55,13 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
     \b
     Typical use:
+      sohoa demo                      (sample scans, generated, ingested and shown)
       sohoa ingest lich-su-dang-bo-xa.pdf --commune "Cự Khối" --district "Long Biên" --year 2010 --kind history
-      sohoa docs
+      sohoa docs                      (what is archived)
       sohoa text DOC --page 3
+      sohoa search "lich su dang bo" --district "Long Biên"
+      sohoa audiobook ban-tin-thang-11.md --engine espeak
+      sohoa serve                     (web pages for researchers and listeners)
     """
     ctx.obj = Settings.from_env(home)
 
