@@ -10,7 +10,8 @@ want_test=0
 # Programs sohoa drives, with the Debian package that provides each.
 packages=(tesseract-ocr tesseract-ocr-vie poppler-utils ffmpeg espeak-ng qpdf
           fonts-dejavu-core fonts-noto-core fonts-liberation2 fonts-freefont-ttf)
-# (the test suite needs nothing more from Debian yet)
+# The test suite also starts a real PostgreSQL server of its own (tests/postgres.py).
+[ "$want_test" = 1 ] && packages+=(postgresql)
 
 missing=()
 for pkg in "${packages[@]}"; do
