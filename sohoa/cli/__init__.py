@@ -22,6 +22,7 @@ COMMANDS = {
     "verify": "sohoa.cli.archive:verify",
     "doctor": "sohoa.cli.archive:doctor",
     "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
+    "watch": "sohoa.cli.watch:watch",
 }
 
 
