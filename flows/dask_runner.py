@@ -9,7 +9,6 @@ through ``database_url`` (PostgreSQL when machines share it).
 from __future__ import annotations
 
 import ipaddress
-import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -104,14 +103,9 @@ def api_for_workers(cluster: str | None) -> Iterator[None]:
             "'prefect server start --host 0.0.0.0' and set PREFECT_API_URL=http://HOST:4200/api (docs/scaling.md)")
     from prefect.server.api.server import SubprocessASGIServer
 
+    # The same instance Prefect's own client uses (one per process), stopped by Prefect at exit:
+    # stopping it here would cut off this process's later flows and its events worker.
     server = SubprocessASGIServer()
     server.start()
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        prefect_logger = logging.getLogger("prefect")  # "Stopping temporary server…" is not news
-        level = prefect_logger.level
-        prefect_logger.setLevel(logging.WARNING)
-        server.stop()
-        prefect_logger.setLevel(level)
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield

@@ -47,6 +47,7 @@ def serve_watch(inbox: Path, settings: Settings, interval: float, cluster: str |
                            "PREFECT_API_URL=http://127.0.0.1:4200/api (docs/scaling.md)")
     watch_flow.serve(
         name=f"watch-{inbox.name}", interval=interval, print_starting_message=False,
+        limit=1,  # one poll at a time: overdue runs would otherwise start together and queue on the lock
         parameters={"inbox": str(inbox.absolute()), "home": str(settings.home), "cluster": cluster},
         # By module, not file: the runner finds the flow wherever sohoa is installed.
         entrypoint_type=EntrypointType.MODULE_PATH,

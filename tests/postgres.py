@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +55,12 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SERVER_USER}@127.0.0.1:{self.port}/{database}"
 
-    def start(self) -> None:
+    def start(self, *, durable: bool = False) -> None:
         self.run(str(self.bin / "initdb"), "-D", str(self.data), "-U", SERVER_USER, "-A", "trust", "-E", "UTF8",
                  "--locale=C.UTF-8", "--no-sync")
-        # fsync off: a test server's data dies with it anyway, and commits get ten times faster.
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # fsync off for tests: their data dies with the server, and commits get much faster.
+        # A benchmark wants the real thing (durable=True).
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync={'on' if durable else 'off'}"
         self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.data / "log"),
                  "-w", "-t", "60", "start")
 
@@ -77,14 +79,9 @@ class PostgresServer:
         return self.url(name)
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        message = "PostgreSQL is not installed (scripts/setup.sh --test installs Debian's postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+@contextmanager
+def running_postgres(bin_dir: Path, *, durable: bool = False) -> Iterator[PostgresServer]:
+    """A throw-away server: its own data folder and port, removed when done."""
     folder = Path(tempfile.mkdtemp(prefix="sohoa-pg-"))
     data = folder / "data"
     data.mkdir()
@@ -93,12 +90,24 @@ def postgres() -> Iterator[PostgresServer]:
         shutil.chown(data, SERVER_USER)
         folder.chmod(0o755)
     server = PostgresServer(bin_dir, data, free_port())
-    server.start()
+    server.start(durable=durable)
     try:
         yield server
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL is not installed (scripts/setup.sh --test installs Debian's postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with running_postgres(bin_dir) as server:
+        yield server
 
 
 @pytest.fixture
