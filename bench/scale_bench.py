@@ -62,6 +62,28 @@ def ocr_rate(name: str, pdf: Path, warmup: Path, folder: Path, cluster: str | No
             "pages_per_s": round(pages / (clock.end - clock.start), 3), "whole_run_s": round(total, 1)}
 
 
+def cpu_per_page(pdf: Path, pages: int) -> dict[str, object]:
+    """CPU seconds one page costs (render, clean, Tesseract, outputs), ours and child processes':
+    unlike wall time, hardly moved by other work on a shared machine. 1 / this = pages/s per core."""
+    import resource
+
+    from ocr.pipeline import OcrOptions, ocr_page
+    from ocr.sources import open_source
+
+    source = open_source(pdf)
+
+    def used() -> float:
+        return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+    ocr_page(source, "warmup", 1, OcrOptions())
+    before = used()
+    for page_no in range(1, pages + 1):
+        ocr_page(source, "cpu", page_no, OcrOptions())
+    seconds = (used() - before) / pages
+    return {"cpu_s_per_page": round(seconds, 2), "pages_per_s_per_core": round(1 / seconds, 3)}
+
+
 def bench_ocr(pages: int, folder: Path) -> list[dict[str, object]]:
     from distributed import LocalCluster
 
@@ -151,6 +173,12 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at start")
     report: dict[str, object] = {"cores": os.cpu_count(), "load_at_start": round(load, 1)}
+    from sohoa.samples import make_scan
+
+    make_scan(folder / "cpu.pdf", pages=3, font="serif", variant="clean", seed=7)
+    cpu = cpu_per_page(folder / "cpu.pdf", 3)
+    print(f"CPU per page: {cpu['cpu_s_per_page']} s = {cpu['pages_per_s_per_core']} pages/s per core")
+    report["cpu"] = cpu
     if not args.skip_ocr:
         ocr = bench_ocr(args.pages, folder)
         print_table(list(ocr[0]), [list(r.values()) for r in ocr])
