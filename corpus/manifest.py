@@ -7,7 +7,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.models import DocumentMeta
+from corpus.models import DocumentMeta, given_fields
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.vietnamese import nfc
 
@@ -21,6 +21,7 @@ class ManifestRow:
     path: Path | None
     meta: DocumentMeta | None
     error: str | None = None
+    fields_given: frozenset[str] = frozenset()
 
 
 def read_manifest(manifest: Path) -> list[ManifestRow]:
@@ -46,8 +47,9 @@ def _parse_row(manifest: Path, line: int, raw: dict[str, str | None]) -> Manifes
     path = (manifest.parent / row["file"]).resolve()
     if not path.exists():
         return ManifestRow(line, path, None, f"{where}: {row['file']}: no such file")
+    values = {k: v for k, v in row.items() if k in COLUMNS and k != "file"}
     try:
-        meta = DocumentMeta.parse(**{k: v for k, v in row.items() if k in COLUMNS and k != "file"})
+        meta = DocumentMeta.parse(**values)
     except SohoaError as exc:
         return ManifestRow(line, path, None, f"{where}: {exc}")
-    return ManifestRow(line, path, meta)
+    return ManifestRow(line, path, meta, fields_given=given_fields(values))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from sohoa.errors import BadArgsError
 from sohoa.vietnamese import nfc
@@ -55,6 +55,16 @@ class DocumentMeta:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def updated(self, other: "DocumentMeta", fields_given: frozenset[str]) -> "DocumentMeta":
+        """These metadata with the fields an archivist gave again taken from ``other``."""
+        return replace(self, **{name: getattr(other, name) for name in fields_given})
+
+
+def given_fields(values: dict[str, object]) -> frozenset[str]:
+    """The metadata fields that carry a value (flags given, manifest cells filled)."""
+    known = {f.name for f in fields(DocumentMeta)}
+    return frozenset(k for k, v in values.items() if k in known and v is not None and str(v).strip())
 
 
 @dataclass(frozen=True)

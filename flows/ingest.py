@@ -90,6 +90,14 @@ def _artifact(doc: Document, pages: list[Page], errors: list[str]) -> None:
     )
 
 
+@task(name="index-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def index_task(archive: Archive, doc_id: str) -> int:
+    """Bring the search index up to date with one document (through the index's single writer)."""
+    import search_index
+
+    return search_index.update_document(archive, doc_id)
+
+
 @flow(name="ingest", validate_parameters=False, log_prints=False)
 def ingest_flow(settings: Settings, jobs: list[steps.Job], options: OcrOptions, force: bool = False,
                 reporter: Any = None) -> list[DocumentResult]:
@@ -140,7 +148,13 @@ def _finish(archive: Archive, result: DocumentResult, futures: list[tuple[int, A
         if reporter:
             reporter.page_done(result.doc_id, page_no)
     result.document = steps.finish_document(archive, result.doc_id, run_id=run_id, errors=result.errors)
-    _artifact(result.document, archive.catalog.pages(result.doc_id), result.errors)
+    pages = archive.catalog.pages(result.doc_id)
+    _artifact(result.document, pages, result.errors)
+    if pages:
+        try:
+            index_task(archive, result.doc_id)
+        except Exception as exc:  # the archive is complete; only search is behind (`sohoa reindex` mends it)
+            result.errors.append(f"search index not updated ({exc}); run `sohoa reindex`")
     if result.document.status != "complete" and not result.errors:
         result.errors.append("some pages are missing")
     if reporter:

@@ -13,7 +13,9 @@ import numpy as np
 
 from corpus.archive import words_json
 from corpus.models import Page
-from ocr.preprocess import PreprocessOptions, Step, preprocess
+from ocr.layout import choose_psm
+from ocr.preprocess import PreprocessOptions, Step, prepare
+from ocr.quality import ReviewThresholds, assess
 from ocr.recognize import RecognizeOptions, recognize
 from ocr.sources import DEFAULT_DPI, DEFAULT_MAX_PIXELS, Source, render_page
 
@@ -24,9 +26,9 @@ BLANK_INK_RATIO = 0.0005  # share of dark pixels under which a page is blank (no
 class OcrOptions:
     language: str = "vie"
     dpi: int = DEFAULT_DPI  # for PDF pages; images keep their own resolution
-    psm: int = 4  # single column of variable-size text: right for typewritten pages (psm 3 invents columns)
+    psm: int | None = None  # None: chosen per page (4, or 3 where there are columns; see ocr.layout)
     max_pixels: int = DEFAULT_MAX_PIXELS
-    review_confidence: float = 70.0  # pages under this mean word confidence need a human look
+    review: ReviewThresholds = field(default_factory=ReviewThresholds.from_env)
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
 
 
@@ -51,24 +53,35 @@ def encode_page_image(gray: np.ndarray) -> bytes:
     return buffer.tobytes()
 
 
+def encode_processed(image: np.ndarray) -> bytes:
+    """The image Tesseract read, kept for review: PNG at the fastest compression (binary pages are small)."""
+    ok, buffer = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    assert ok, "OpenCV could not encode the processed page as PNG"
+    return buffer.tobytes()
+
+
 def ocr_page(source: Source, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
     rendered = render_page(source, page_no, dpi=options.dpi, max_pixels=options.max_pixels)
-    gray, steps = preprocess(rendered.image, options.preprocess)
+    prepared = prepare(rendered.image, rendered.dpi, options.preprocess)
+    gray, steps = prepared.image, prepared.steps
     height, width = gray.shape
-    files: dict[str, bytes | str] = {"image.jpg": encode_page_image(gray)}
+    # image.jpg is upright and level like the processed page, so word boxes fall on its words.
+    files: dict[str, bytes | str] = {"image.jpg": encode_page_image(prepared.view),
+                                     "processed.png": encode_processed(gray)}
     if ink_ratio(gray) < BLANK_INK_RATIO:
-        return PageOutcome(_blank_page(doc_id, page_no, width, height, rendered.dpi, steps), files)
-    result = recognize(gray, rendered.dpi, RecognizeOptions(language=options.language, psm=options.psm))
-    confidence = result.mean_confidence
+        return PageOutcome(_blank_page(doc_id, page_no, width, height, prepared.dpi, steps), files)
+    psm, columns = (options.psm, None) if options.psm else choose_psm(gray)
+    result = recognize(gray, prepared.dpi, RecognizeOptions(language=options.language, psm=psm))
+    quality = assess(((w.text, w.confidence) for w in result.words), options.review)
     page = Page(
-        doc_id=doc_id, page_no=page_no, text=result.text, mean_confidence=confidence,
-        word_count=len(result.words), width=width, height=height, dpi=rendered.dpi,
-        blank=not result.words,
-        needs_review=confidence is not None and confidence < options.review_confidence,
-        quality={"mean_confidence": confidence, "word_count": len(result.words), "psm": result.psm},
+        doc_id=doc_id, page_no=page_no, text=result.text, mean_confidence=result.mean_confidence,
+        word_count=len(result.words), width=width, height=height, dpi=prepared.dpi,
+        blank=not result.words, needs_review=quality.needs_review and bool(result.words),
+        quality={**quality.as_dict(), "word_count": len(result.words), "psm": psm, "columns": columns},
         steps=steps,
     )
-    files.update({"text.txt": result.text, "words.json": words_json(result.words), "page.hocr": result.hocr})
+    files.update({"text.txt": result.text, "words.json": words_json(result.words), "page.hocr": result.hocr,
+                  "page.alto.xml": result.alto, "text.pdf": result.text_pdf})
     return PageOutcome(page, files)
 
 

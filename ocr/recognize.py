@@ -40,6 +40,8 @@ class OcrResult:
     words: list[Word]
     hocr: str
     psm: int
+    alto: str = ""  # ALTO XML, word confidences in WC (0-1)
+    text_pdf: bytes = b""  # one PDF page holding only the invisible text layer
 
     @property
     def mean_confidence(self) -> float | None:
@@ -86,9 +88,10 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         image_path = Path(tmp, "page.pgm")  # PNM: the cheapest format for Leptonica to read
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
-        config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1"
+        # One run writes every output: text, hOCR, ALTO, words (TSV) and a text-only PDF layer.
+        config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1"
         try:
-            run_tesseract(str(image_path), str(base), extension="txt hocr", lang=options.language,
+            run_tesseract(str(image_path), str(base), extension="txt hocr alto pdf", lang=options.language,
                                       config=config, timeout=options.timeout)
         except pytesseract.TesseractNotFoundError:
             tesseract_version()
@@ -98,7 +101,9 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         text = nfc(base.with_suffix(".txt").read_text(encoding="utf-8")).strip()
         hocr = nfc(base.with_suffix(".hocr").read_text(encoding="utf-8"))
         words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
-    return OcrResult(text=text, words=words, hocr=hocr, psm=options.psm)
+        alto = nfc(base.with_suffix(".xml").read_text(encoding="utf-8"))
+        text_pdf = base.with_suffix(".pdf").read_bytes()
+    return OcrResult(text=text, words=words, hocr=hocr, psm=options.psm, alto=alto, text_pdf=text_pdf)
 
 
 def parse_tsv(tsv: str) -> list[Word]:

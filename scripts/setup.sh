@@ -10,7 +10,9 @@ want_test=0
 # Programs sohoa drives, with the Debian package that provides each.
 packages=(tesseract-ocr tesseract-ocr-vie poppler-utils ffmpeg espeak-ng qpdf
           fonts-dejavu-core fonts-noto-core fonts-liberation2 fonts-freefont-ttf)
-# The test suite also starts a real PostgreSQL server of its own (tests/postgres.py).
+# The web tests drive Debian's Chromium through Playwright (Playwright cannot download its own here).
+[ "$want_test" = 1 ] && packages+=(chromium)
+# The catalog tests start a real PostgreSQL server of their own (tests/postgres.py).
 [ "$want_test" = 1 ] && packages+=(postgresql)
 
 missing=()
@@ -40,11 +42,20 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extra=""
 [ "$want_test" = 1 ] && extra="[test]"
+# Reinstall when the dependencies or the set of packages change (an editable install maps the
+# top-level packages that existed when it ran).
+signature=$(cat pyproject.toml; ls -d -- */__init__.py)
 stamp=".venv/.installed$extra"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    # pip warns about local mirror folders it skips; only real errors are worth showing.
-    quiet_pip() { .venv/bin/python -m pip "$@" 2> >(grep -v "is ignored: it is neither" >&2); }
-    quiet_pip install -q --upgrade pip >/dev/null
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(printf '%s' "$signature" | sha1sum)" ]; then
+    # pip and setuptools print warnings (skipped mirror folders, editable-install notes) on every
+    # run; show pip's output only when it fails.
+    quiet_pip() {
+        local log; log=$(mktemp)
+        if ! .venv/bin/python -m pip "$@" >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; return 1; fi
+        rm -f "$log"
+    }
+    echo "sohoa: cài gói Python / installing Python packages into .venv …"
+    quiet_pip install -q --upgrade pip
     quiet_pip install -q -e ".$extra"
-    touch "$stamp"
+    printf '%s' "$signature" | sha1sum > "$stamp"
 fi

@@ -25,6 +25,8 @@ class Job:
 
     path: Path
     meta: DocumentMeta = field(default_factory=DocumentMeta)
+    # Fields the archivist gave: on --force they replace the archived metadata, the rest is kept.
+    fields_given: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ class Registration:
 
 def provenance(options: OcrOptions) -> dict[str, object]:
     return {"tesseract": tesseract_version(), "language_data": language_data(options.language)}
+
+
+def archived_already(archive: Archive, path: Path) -> Document | None:
+    """The complete document whose original is the file ``path``, if any (a cheap look-up by hash)."""
+    if not path.is_file():
+        return None
+    doc = archive.catalog.document_by_sha256(sha256_of(path))
+    return doc if doc is not None and doc.status == "complete" else None
 
 
 def register(archive: Archive, job: Job, *, run_id: str, force: bool = False) -> Registration:
@@ -60,7 +70,7 @@ def register(archive: Archive, job: Job, *, run_id: str, force: bool = False) ->
         return Registration(doc_id, "new", archived, tuple(range(1, source.page_count + 1)))
     if force:
         catalog.delete_pages(doc_id)
-        catalog.update_document(doc_id, meta=job.meta, status="registered")
+        catalog.update_document(doc_id, meta=existing.meta.updated(job.meta, job.fields_given), status="registered")
         catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path))
         return Registration(doc_id, "forced", archived, tuple(range(1, source.page_count + 1)))
     done = catalog.page_numbers(doc_id)

@@ -7,6 +7,7 @@ module; the plain functions are also called directly, without Prefect.
 import json
 
 import pytest
+from PIL import Image
 
 from corpus.archive import Archive
 from ocr.metrics import error_rates
@@ -82,10 +83,14 @@ def test_docs_show_and_text_read_the_archive(capsys, home, clean_box):
     assert code == 8 and err.count("\n") == 1 and "no page 9" in err
 
 
-def test_force_redoes_the_ocr(capsys, home, clean_box):
-    code, out, _ = sohoa(capsys, "--archive", str(home), "ingest", "--force", str(clean_box["typewriter"]))
+def test_force_redoes_the_ocr_and_keeps_metadata_not_given_again(capsys, home, clean_box):
+    code, out, _ = sohoa(capsys, "--archive", str(home), "ingest", "--force", str(clean_box["typewriter"]),
+                         "--kind", "resolution")
     assert code == 0 and "already archived" not in out
-    assert any(e["action"] == "force" for e in Archive.open(home).catalog.events())
+    archive = Archive.open(home)
+    assert any(e["action"] == "force" for e in archive.catalog.events())
+    doc = next(d for d in archive.catalog.documents() if d.original_name == "typewriter.tiff")
+    assert (doc.meta.kind, doc.meta.district, doc.meta.year) == ("resolution", "Vũ Thư", 1995)
 
 
 def test_one_bad_file_never_stops_the_batch(capsys, tmp_path, scans, clean_box):
@@ -127,7 +132,11 @@ def test_real_samples_ingest_without_error(capsys, tmp_path, sample, expected):
     archive = Archive.open(tmp_path / "a")
     (doc,) = archive.catalog.documents()
     assert doc.status == "complete"
-    assert expected in archive.catalog.pages(doc.id)[0].text
+    first = archive.catalog.pages(doc.id)[0]
+    assert expected in first.text
+    # The page image a viewer shows has the geometry the word boxes were measured on.
+    with Image.open(archive.path(first.files["image.jpg"])) as image:
+        assert image.size == (first.width, first.height)
 
 
 def test_plain_functions_ingest_without_prefect(settings, scans):
@@ -155,3 +164,20 @@ def test_each_document_gets_a_prefect_artifact(home):
     assert artifacts, "the ingest flow should publish a markdown summary per document"
     assert "| page | words | confidence | state |" in artifacts[0].data
     assert "Lịch sử Đảng bộ xã Nghĩa Trung" in artifacts[0].data
+
+
+# Last: it deletes a document the tests above read.
+def test_ingested_pages_are_searchable_without_diacritics_until_deleted(capsys, home):
+    code, out, _ = sohoa(capsys, "--archive", str(home), "search", "nghia trung", "--district", "Vũ Thư", "--json")
+    found = json.loads(out)
+    assert code == 0 and found["total_documents"] == 2, out
+    assert "<mark>" in found["documents"][0]["pages"][0]["snippet_html"]
+    doc_id = next(d["doc_id"] for d in found["documents"] if d["kind"] == "history")
+    assert {d["kind"] for d in found["documents"]} == {"history", "resolution"}
+    archive = Archive.open(home)
+    doc = archive.catalog.document(doc_id)
+    code, _, _ = sohoa(capsys, "--archive", str(home), "delete", doc_id, "--yes")
+    assert code == 0 and archive.catalog.document(doc_id) is None
+    assert archive.path(doc.original_path).exists()  # originals are never destroyed
+    code, out, _ = sohoa(capsys, "--archive", str(home), "search", "nghia trung", "--json")
+    assert len(json.loads(out)["documents"]) == 1 and doc_id not in out

@@ -21,7 +21,15 @@ COMMANDS = {
     "text": "sohoa.cli.archive:text",
     "verify": "sohoa.cli.archive:verify",
     "doctor": "sohoa.cli.archive:doctor",
+    "delete": "sohoa.cli.archive:delete",
     "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
+    "export": "sohoa.cli.ocrtools:export",
+    "review": "sohoa.cli.ocrtools:review",
+    "normalize": "sohoa.cli.audio:normalize",
+    "audiobook": "sohoa.cli.audio:audiobook",
+    "search": "sohoa.cli.search:search",
+    "reindex": "sohoa.cli.search:reindex",
+    "serve": "sohoa.cli.web:serve",
     "watch": "sohoa.cli.watch:watch",
 }
 

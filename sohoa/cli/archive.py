@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 
 import click
@@ -14,7 +15,8 @@ from corpus.models import KINDS, Document
 from sohoa.errors import ExitCode, NotFoundError
 from sohoa.settings import Settings
 
-console = Console(highlight=False, soft_wrap=True)
+# Piped output (make run, logs) would otherwise be cut to 80 columns and wrap every title.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
 
 
 def _open(settings: Settings) -> Archive:
@@ -53,6 +55,7 @@ def docs(settings: Settings, district: str | None, commune: str | None, year: in
         click.echo(json.dumps([_document_json(d) for d in found], ensure_ascii=False, indent=2))
         return
     table = Table("id", "title", "commune", "district", "year", "kind", "pages", "conf.", "review", "status")
+    table.columns[0].no_wrap = True
     for d in found:
         table.add_row(d.id, d.meta.title or d.original_name, d.meta.commune, d.meta.district,
                       str(d.meta.year or ""), d.meta.kind, f"{d.pages_done}/{d.page_count}",
@@ -133,3 +136,21 @@ def doctor() -> ExitCode:
     for c in checks:
         console.print(f"{'✓' if c.ok else '✗'} {c.name}: {c.detail}", style=None if c.ok else "red")
     return ExitCode.ok if all(c.ok for c in checks) else ExitCode.missing_dependency
+
+
+@click.command()
+@click.argument("doc_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def delete(settings: Settings, doc_id: str, yes: bool) -> None:
+    """Remove a document's pages, derived files and search entries (its original stays, read-only)."""
+    import search_index
+
+    archive = _open(settings)
+    doc = _document(archive, doc_id)
+    if not yes:
+        click.confirm(f"Xóa / delete {doc.id} ({doc.meta.title or doc.original_name}, {doc.page_count} pages)?",
+                      abort=True)
+    archive.delete_document(doc.id)
+    search_index.remove_document(archive, doc.id)
+    console.print(f"{doc.id} deleted; its original remains at {doc.original_path}")

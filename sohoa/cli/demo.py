@@ -33,11 +33,16 @@ def make_sample_box(folder: Path) -> Path:
         writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for seed, row in enumerate(SAMPLE_BOX):
-            if not (folder / row["file"]).exists():
-                make_scan(folder / row["file"], pages=row["pages"], font=row["font"], variant=row["variant"],
-                          seed=seed)
+            scan = folder / row["file"]
+            if not scan.exists():
+                truth = make_scan(scan, pages=row["pages"], font=row["font"], variant=row["variant"], seed=seed)
+                ground_truth(scan).write_text("\f".join(truth), encoding="utf-8")
             writer.writerow(row)
     return manifest
+
+
+def ground_truth(scan: Path) -> Path:
+    return scan.with_name(scan.name + ".gt.txt")
 
 
 @click.command()
@@ -58,8 +63,15 @@ def demo(ctx: click.Context) -> ExitCode:
     code = ctx.invoke(ingest, paths=(), manifest=manifest, force=False, jobs=None)
     ctx.invoke(docs, district=None, commune=None, year=None, kind=None, as_json=False)
     from corpus.archive import Archive
+    from ocr.metrics import error_rates
 
-    for doc in Archive(settings).catalog.documents():
+    archive = Archive(settings)
+    for doc in archive.catalog.documents():
         click.echo(f"\n── {doc.id}: {doc.meta.title} ──")
         ctx.invoke(text, doc_id=doc.id, page_no=None)
+        truth = ground_truth(box / doc.original_name)
+        if truth.exists():
+            read = "\f".join(p.text for p in archive.catalog.pages(doc.id))
+            rates = error_rates(read, truth.read_text(encoding="utf-8"))
+            click.echo(f"── so với văn bản gốc / against the printed text: CER {rates.cer:.2%}, WER {rates.wer:.2%}")
     return code

@@ -8,13 +8,19 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from corpus.archive import Archive
 from corpus.manifest import read_manifest
-from corpus.models import ACCESS_LEVELS, KINDS, DocumentMeta
-from sohoa.errors import ExitCode, SohoaError
+from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
+from sohoa.errors import ExitCode
+from sohoa.ingest import Job, archived_already
 from sohoa.settings import Settings
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def already_archived_line(path: str, doc: Document) -> str:
+    return f"= {path}: already archived as {doc.id} ({doc.page_count} pages)"
 
 
 class ProgressReporter:
@@ -36,8 +42,7 @@ class ProgressReporter:
         self.progress.advance(self.docs)
         doc = result.document
         if result.outcome == "already" and doc is not None:
-            self.progress.console.print(f"= {result.path}: already archived as {doc.id} ({doc.page_count} pages)",
-                                        soft_wrap=True)
+            self.progress.console.print(already_archived_line(result.path, doc), soft_wrap=True)
         elif doc is not None and result.ok:
             confidence = f"{doc.mean_confidence:.1f}" if doc.mean_confidence is not None else "–"
             self.progress.console.print(
@@ -46,6 +51,23 @@ class ProgressReporter:
         for error in result.errors:
             where = "" if error.startswith(result.path) else f"{result.path}: "
             self.progress.console.print(f"✗ {where}{error}", style="red", soft_wrap=True)
+
+
+def _skip_archived(settings: Settings, jobs: list[Job]) -> tuple[list[Document], list[Job]]:
+    """Report the files archived already and return the jobs that remain."""
+    if not (settings.home / "catalog.sqlite").exists() and settings.database_url.startswith("sqlite"):
+        return [], jobs
+    archive = Archive(settings)
+    done, remaining = [], []
+    for job in jobs:
+        doc = archived_already(archive, job.path)
+        if doc is None:
+            remaining.append(job)
+        else:
+            console.print(already_archived_line(str(job.path), doc))
+            done.append(doc)
+    archive.close()
+    return done, remaining
 
 
 @click.command()
@@ -57,10 +79,10 @@ class ProgressReporter:
 @click.option("--district", help="District (quận / huyện).")
 @click.option("--province", help="Province or city (tỉnh / thành phố).")
 @click.option("--year", type=int, help="Year the document covers or was issued.")
-@click.option("--kind", type=click.Choice(KINDS), default="other", show_default=True)
+@click.option("--kind", type=click.Choice(KINDS), help="history, bulletin, resolution or other (default).")
 @click.option("--collection", help="Collection the document belongs to.")
-@click.option("--access", type=click.Choice(ACCESS_LEVELS), default="public", show_default=True,
-              help="'internal' documents are hidden from the public web pages.")
+@click.option("--access", type=click.Choice(ACCESS_LEVELS),
+              help="public (default) or internal: internal documents are hidden from the public web pages.")
 @click.option("--force", is_flag=True, help="Redo the OCR of documents already archived.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Pages recognised at once (default: all cores).")
 @click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
@@ -74,25 +96,27 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     word boxes and confidence. Re-running the same command finishes interrupted documents and
     skips archived ones.
     """
-    from sohoa.ingest import Job
-
     if not paths and manifest is None:
         raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
     jobs_list: list[Job] = []
     failures = 0
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
-    jobs_list.extend(Job(path, meta) for path in paths)
+    jobs_list.extend(Job(path, meta, given_fields(meta_flags)) for path in paths)
     for row in read_manifest(manifest) if manifest else []:
         if row.error:
             errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             failures += 1
         else:
             assert row.path is not None and row.meta is not None
-            jobs_list.append(Job(row.path, row.meta))
+            jobs_list.append(Job(row.path, row.meta, row.fields_given))
 
     from ocr.doctor import check_ocr
 
     check_ocr()
+    done_before, jobs_list = _skip_archived(settings, jobs_list) if not force else ([], jobs_list)
+    if not jobs_list:  # nothing to do: do not pay for starting Prefect
+        console.print(f"{len(done_before)} documents already archived in {settings.home}")
+        return ExitCode.partial_failure if failures else ExitCode.ok
     if jobs is not None:
         settings = Settings(**{**settings.__dict__, "jobs": jobs})
     from flows.runtime import configure
@@ -105,7 +129,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
         results = run_ingest(settings, jobs_list, force=force, reporter=ProgressReporter(progress, len(jobs_list)),
                              cluster=cluster)
     failures += sum(not r.ok for r in results)
-    done = [r.document for r in results if r.ok and r.document]
+    done = [r.document for r in results if r.ok and r.document] + done_before
     pages = sum(d.page_count for d in done)
     review = sum(d.pages_review for d in done)
     console.print(f"{len(done)} documents, {pages} pages archived in {settings.home}; {review} pages to review"

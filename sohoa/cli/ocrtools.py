@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sohoa.errors import ExitCode, InputFileError
+
+if TYPE_CHECKING:
+    from corpus.archive import Archive
+    from corpus.models import Document, Page
+    from sohoa.settings import Settings
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 
@@ -42,4 +48,91 @@ def eval_ocr(file: Path, ground_truth: Path, max_cer: float | None) -> ExitCode 
 
 
 def _recognise(file: Path) -> str:
-    raise InputFileError(f"{file.name}: recognising scans here needs the OCR pipeline; pass OCR text (.txt)")
+    """OCR a scan with sohoa's pipeline (no archive): pages joined by form feeds."""
+    from ocr.pipeline import OcrOptions, ocr_page
+    from ocr.sources import open_source
+
+    source = open_source(file)
+    options = OcrOptions()
+    return "\f".join(ocr_page(source, "eval", n, options).page.text for n in range(1, source.page_count + 1))
+
+
+EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf")
+PAGE_FILES = {"hocr": "page.hocr", "alto": "page.alto.xml"}
+
+
+@click.command()
+@click.argument("doc_id")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="txt", show_default=True)
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="File to write (txt, pdf), or folder for one file per page (hocr, alto).")
+@click.pass_obj
+def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
+    """Export a document's OCR: text, hOCR or ALTO per page, or a searchable PDF."""
+    from corpus.archive import write_atomic
+    from sohoa.cli.archive import _document, _open
+
+    archive = _open(settings)
+    doc = _document(archive, doc_id)
+    pages = archive.catalog.pages(doc.id)
+    if fmt == "txt":
+        write_atomic(out, "\f".join(p.text for p in pages) + "\n")
+    elif fmt in PAGE_FILES:
+        out.mkdir(parents=True, exist_ok=True)
+        suffix = PAGE_FILES[fmt].split(".", 1)[1]
+        for page in pages:
+            source = archive.page_dir(doc.id, page.page_no) / PAGE_FILES[fmt]
+            if source.exists():
+                write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
+    else:
+        _export_pdf(archive, doc, pages, out)
+    click.echo(f"{doc.id}: {fmt} → {out}")
+
+
+def _export_pdf(archive: "Archive", doc: "Document", pages: list["Page"], out: Path) -> None:
+    from ocr.pdf import PageLayer, searchable_pdf
+    from ocr.sources import render_page
+    from sohoa.ingest import archived_source
+
+    source = archived_source(archive, doc.original_path, doc.media_type, doc.page_count)
+    layers = []
+    for page in pages:
+        text_pdf = archive.page_dir(doc.id, page.page_no) / "text.pdf"
+        image = None if source.is_pdf else render_page(source, page.page_no)
+        layers.append(PageLayer(text_pdf.read_bytes() if text_pdf.exists() else b"", page.steps,
+                                image.image if image else None, image.dpi if image else 300))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    searchable_pdf(layers, out, source.path if source.is_pdf else None)
+
+
+@click.command()
+@click.argument("doc_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def review(settings: "Settings", doc_id: str | None, as_json: bool) -> None:
+    """List the pages that need a human look, with the scores that flagged them."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from sohoa.cli.archive import _document, _open
+
+    archive = _open(settings)
+    pages = (archive.catalog.pages(_document(archive, doc_id).id) if doc_id else list(archive.catalog.iter_pages()))
+    flagged = [p for p in pages if p.needs_review]
+    rows = [{"doc": p.doc_id, "page": p.page_no, "confidence": p.quality.get("mean_confidence"),
+             "syllables": p.quality.get("syllable_share"), "tokens": p.quality.get("tokens", p.word_count),
+             "reasons": p.quality.get("reasons", [])} for p in flagged]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Không có trang nào cần xem lại / no page needs review.")
+        return
+    table = Table("doc", "page", "conf.", "syllables", "tokens", "why")
+    for r in rows:
+        table.add_row(r["doc"], str(r["page"]), str(r["confidence"] if r["confidence"] is not None else "–"),
+                      str(r["syllables"] if r["syllables"] is not None else "–"), str(r["tokens"]),
+                      "; ".join(r["reasons"]))
+    Console(highlight=False).print(table)

@@ -1,0 +1,200 @@
+"""Whoosh 2.7.4: the default engine (pure Python, a folder of files, nothing to run).
+
+Speed comes from doing the analysis once in our own code and handing Whoosh term lists
+(``Syllables.index`` counts them with a C-level Counter instead of Whoosh's token-object
+pipeline) and from answering phrases with syllable-pair terms instead of positions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.system import pack_uint
+
+from search_index.analysis import analyze, fold_syllable, pairs
+from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
+                                  RawHit, RawResults, best_pages, count_facets)
+from search_index.query import AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
+
+EXACT_BOOST = 2.0
+FUZZY_MIN = 4
+
+
+class Syllables(TEXT):
+    """A text field fed a ready list of terms: no analyzer runs at index time."""
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+
+    def index(self, value, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(value, str):
+            value = value.split()
+        for term, freq in Counter(value).items():
+            yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
+
+
+def schema() -> Schema:
+    fields = dict(
+        key=ID(unique=True),
+        doc_id=ID(stored=True, sortable=True),
+        page_no=NUMERIC(int, stored=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        text=STORED(),
+        exact=Syllables(),
+        folded=Syllables(),
+        pairs=Syllables(),
+    )
+    for name in META_FIELDS:
+        fields[name] = STORED()
+    for name in KEYED_FIELDS:
+        fields[f"{name}_key"] = ID()
+    return Schema(**fields)
+
+
+def document(page: IndexedPage) -> dict[str, object]:
+    terms = analyze(page.text)
+    doc: dict[str, object] = dict(key=page.key, doc_id=page.doc_id, page_no=page.page_no, year=page.year or 0,
+                                  text=page.text, exact=terms.exact, folded=terms.folded, pairs=terms.pairs)
+    for name in META_FIELDS:
+        doc[name] = getattr(page, name)
+    for name in KEYED_FIELDS:
+        doc[f"{name}_key"] = place_key(getattr(page, name))
+    return doc
+
+
+def compile_node(node: Node, exact: bool, fuzzy: bool) -> wq.Query:
+    if isinstance(node, Words):
+        folded = [fold_syllable(t) for t in node.terms]
+        if len(folded) == 1:
+            loose: wq.Query = (wq.FuzzyTerm("folded", folded[0], maxdist=1, prefixlength=1)
+                               if (fuzzy or node.fuzzy) and len(folded[0]) >= FUZZY_MIN
+                               else wq.Term("folded", folded[0]))
+            return wq.Or([wq.Term("exact", node.terms[0], boost=EXACT_BOOST), loose]) if exact else loose
+        phrase = wq.And([wq.Term("pairs", p) for p in pairs(folded)])
+        if not exact:
+            return phrase
+        return wq.AndMaybe(phrase, wq.And([wq.Term("exact", t) for t in node.terms], boost=EXACT_BOOST))
+    if isinstance(node, Filter):
+        return wq.Term("doc_id" if node.field == "doc" else f"{node.field}_key", node.value)
+    if isinstance(node, YearRange):
+        return wq.NumericRange("year", node.low, node.high)
+    if isinstance(node, Not):
+        return wq.AndNot(wq.Every(), compile_node(node.part, exact, fuzzy))
+    if isinstance(node, AnyOf):
+        return wq.Or([compile_node(p, exact, fuzzy) for p in node.parts])
+    assert isinstance(node, AllOf)
+    positive = [compile_node(p, exact, fuzzy) for p in node.parts if not isinstance(p, Not)]
+    negative = [compile_node(p.part, exact, fuzzy) for p in node.parts if isinstance(p, Not)]
+    query: wq.Query = wq.And(positive) if positive else wq.Every()
+    return wq.AndNot(query, wq.Or(negative)) if negative else query
+
+
+def compile_query(compiled: Compiled) -> wq.Query:
+    query = compile_node(compiled.root, compiled.exact, compiled.fuzzy) if compiled.root else wq.Every()
+    if not compiled.include_internal:
+        query = wq.AndNot(query, wq.Term("access_key", "internal"))
+    return query
+
+
+class WhooshBackend(Backend):
+    name = "whoosh"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.ix = whoosh_index.open_dir(str(path))
+        self._searcher = None
+        self._doc_ids: list[str] = []
+
+    def searcher(self):  # type: ignore[no-untyped-def]
+        """One searcher kept open, renewed when a writer has committed since (a web app's case)."""
+        if self._searcher is None or not self._searcher.up_to_date():
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self.ix.searcher()
+            # docnum → doc_id for every page, read once: grouping and facets look up every hit.
+            self._doc_ids = list(self._searcher.reader().column_reader("doc_id"))
+        return self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    @classmethod
+    def create(cls, path: Path) -> "WhooshBackend":
+        path.mkdir(parents=True, exist_ok=True)
+        whoosh_index.create_in(str(path), schema())
+        return cls(path)
+
+    @contextmanager
+    def writer(self, bulk: bool = False) -> Iterator[IndexWriter]:
+        # Bulk builds use both cores (Whoosh's multiprocessing writer); small updates stay in-process.
+        options = dict(limitmb=256, procs=2, multisegment=True) if bulk else dict(limitmb=128)
+        writer = self.ix.writer(**options)
+        try:
+            yield _Writer(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def page_count(self) -> int:
+        return self.ix.doc_count()
+
+    def search(self, compiled: Compiled) -> RawResults:
+        query = compile_query(compiled)
+        searcher = self.searcher()
+        doc_ids = self._doc_ids
+        results = RawResults()
+        docnums = list(searcher.docs_for_query(query))
+        results.total_pages = len(docnums)
+        if not docnums:
+            return results
+        first_page: dict[str, int] = {}
+        per_doc: Counter = Counter()
+        for docnum in docnums:
+            doc_id = doc_ids[docnum]
+            per_doc[doc_id] += 1
+            first_page.setdefault(doc_id, docnum)
+        results.total_documents = len(per_doc)
+        if compiled.with_facets:
+            metas = {d: _meta(searcher.stored_fields(n)) for d, n in first_page.items()}
+            results.facets = count_facets(metas)
+
+        def fetch(n: int) -> list[RawHit]:
+            if compiled.sort == "relevance":
+                hits = searcher.search(query, limit=n)
+            else:
+                hits = searcher.search(query, limit=n, sortedby="year", reverse=compiled.sort == "-year")
+            return [RawHit(h["doc_id"], h["page_no"], h.score or 0.0, h["text"], _meta(h.fields()))
+                    for h in hits]
+
+        results.hits = best_pages(fetch, len(docnums), compiled.want_docs, compiled.per_doc)
+        results.pages_per_doc = dict(per_doc)
+        return results
+
+
+def _meta(stored: dict[str, object]) -> dict[str, object]:
+    return {name: stored.get(name, "") for name in META_FIELDS} | {"year": stored.get("year") or None}
+
+
+class _Writer(IndexWriter):
+    def __init__(self, writer) -> None:  # type: ignore[no-untyped-def]
+        self.writer = writer
+
+    def add(self, pages: Iterable[IndexedPage]) -> int:
+        count = 0
+        for page in pages:
+            self.writer.add_document(**document(page))
+            count += 1
+        return count
+
+    def delete_document(self, doc_id: str) -> None:
+        self.writer.delete_by_term("doc_id", doc_id)

@@ -1,0 +1,121 @@
+"""The pipeline's archival outputs: ALTO with confidences, a searchable PDF whose text reads back
+with every diacritic, exports, and review flags. A few real Tesseract runs, shared by the tests."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from corpus.archive import Archive
+from ocr.metrics import error_rates
+from sohoa import ingest as steps
+from sohoa.cli import main
+from sohoa.samples.render import render_pages
+from sohoa.settings import Settings
+
+
+def _ingest(home: Path, path: Path) -> tuple[Archive, str]:
+    archive = Archive(Settings.from_env(home))
+    registration = steps.register(archive, steps.Job(path), run_id="test")
+    options = steps.OcrOptions()
+    for n in registration.pages_todo:
+        steps.process_page(archive, registration.doc_id, registration.source, n, options, run_id="test")
+    steps.finish_document(archive, registration.doc_id, run_id="test")
+    return archive, registration.doc_id
+
+
+@pytest.fixture(scope="module")
+def skewed_typewriter(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str, list[str]]:
+    from sohoa.samples import make_scan
+
+    folder = tmp_path_factory.mktemp("outputs")
+    pdf = folder / "skewed.pdf"
+    truth = make_scan(pdf, pages=2, font="typewriter", variant="skewed", seed=5)
+    archive, doc_id = _ingest(folder / "archive", pdf)
+    archive.close()
+    return pdf, folder / "archive", doc_id, truth
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args))
+    captured = capsys.readouterr()
+    return int(exit_.value.code or 0), captured.out + captured.err
+
+
+def test_skewed_typewriter_pages_are_read_well(skewed_typewriter) -> None:
+    _, home, doc_id, truth = skewed_typewriter
+    archive = Archive(Settings.from_env(home))
+    pages = archive.catalog.pages(doc_id)
+    assert error_rates("\n".join(p.text for p in pages), "\n".join(truth)).cer < 0.02
+    for page in pages:
+        assert page.quality["psm"] == 4 and not page.needs_review
+        assert page.quality["syllable_share"] > 0.95
+        assert any(s["step"] == "deskew" and s["applied"] for s in page.steps)
+        assert {"image.jpg", "processed.png", "page.alto.xml", "text.pdf", "page.hocr"} <= set(page.files)
+    archive.close()
+
+
+def test_alto_carries_word_confidences(skewed_typewriter, tmp_path: Path, capsys) -> None:
+    _, home, doc_id, _ = skewed_typewriter
+    code, _ = _run(capsys, "--archive", str(home), "export", doc_id, "--format", "alto", "--out", str(tmp_path / "alto"))
+    assert code == 0
+    alto = (tmp_path / "alto" / "page-0001.alto.xml").read_text(encoding="utf-8")
+    confidences = [float(c) for c in re.findall(r'WC="([0-9.]+)"', alto)]
+    assert len(confidences) > 100 and all(0 <= c <= 1 for c in confidences)
+    assert "Đảng" in alto or "ĐẢNG" in alto
+
+
+def test_searchable_pdf_reads_back_every_diacritic_and_stays_small(skewed_typewriter, tmp_path: Path, capsys) -> None:
+    pdf, home, doc_id, _ = skewed_typewriter
+    out = tmp_path / "searchable.pdf"
+    code, _ = _run(capsys, "--archive", str(home), "export", doc_id, "--format", "pdf", "--out", str(out))
+    assert code == 0
+    assert out.stat().st_size <= 1.5 * pdf.stat().st_size
+    archive = Archive(Settings.from_env(home))
+    ocr_text = "\n".join(p.text for p in archive.catalog.pages(doc_id))
+    archive.close()
+    read_back = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(out), "-"], capture_output=True,
+                               text=True, check=True).stdout
+    assert " ".join(read_back.split()) == " ".join(ocr_text.split())
+
+
+def test_export_txt_and_hocr(skewed_typewriter, tmp_path: Path, capsys) -> None:
+    _, home, doc_id, _ = skewed_typewriter
+    assert _run(capsys, "--archive", str(home), "export", doc_id, "--format", "txt", "--out", str(tmp_path / "d.txt"))[0] == 0
+    assert (tmp_path / "d.txt").read_text(encoding="utf-8").count("\f") == 1
+    assert _run(capsys, "--archive", str(home), "export", doc_id, "--format", "hocr", "--out", str(tmp_path / "h"))[0] == 0
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["page-0001.hocr", "page-0002.hocr"]
+    code, out = _run(capsys, "--archive", str(home), "export", "nosuchdoc", "--format", "txt", "--out", str(tmp_path / "x"))
+    assert code == 8 and out.count("\n") == 1
+
+
+def test_searchable_pdf_from_images_and_review_of_a_garbled_page(tmp_path: Path, capsys) -> None:
+    # an English page: confident OCR, but its words are not Vietnamese syllables
+    english = ["The quick brown fox jumps over the lazy dog while the typewriter keeps clattering "
+               "through the whole afternoon, and nobody checks the spelling of these strange words."] * 3
+    render_pages(english, pages=1, dpi=200, size_pt=14)[0].image.save(tmp_path / "english.png", dpi=(200, 200))
+    archive, doc_id = _ingest(tmp_path / "archive", tmp_path / "english.png")
+    (page,) = archive.catalog.pages(doc_id)
+    archive.close()
+    assert page.needs_review and any(r.startswith("syllables") for r in page.quality["reasons"])
+    code, out = _run(capsys, "--archive", str(tmp_path / "archive"), "review")
+    assert code == 0 and doc_id in out and "syllables" in out
+    code, _ = _run(capsys, "--archive", str(tmp_path / "archive"), "export", doc_id, "--format", "pdf",
+                   "--out", str(tmp_path / "english.pdf"))
+    assert code == 0
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "english.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "quick brown fox" in text
+
+
+def test_eval_ocr_recognises_a_scan(skewed_typewriter, tmp_path: Path) -> None:
+    pdf, _, _, truth = skewed_typewriter
+    (tmp_path / "truth.txt").write_text("\f".join(truth), encoding="utf-8")
+    result = subprocess.run([".venv/bin/sohoa", "eval-ocr", str(pdf), str(tmp_path / "truth.txt"), "--max-cer", "0.02"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("CER ")

@@ -1,0 +1,110 @@
+"""A small archive for the web tests: page images with real word boxes, one internal document,
+a page holding markup, and bulletins spoken by espeak-ng (no conftest.py: the lead owns it)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from corpus import Archive, DocumentMeta, Page, Word
+from corpus.archive import words_json
+from tests import search_fixtures
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+WIDTH, HEIGHT, MARGIN, SIZE = 1240, 1754, 110, 34
+MEMBER_TOKEN = "thanh-vien-thu-2024"  # noqa: S105 (a test credential; headers carry ASCII only)
+SECRET = "gốm sứ Bát Tràng"  # occurs only in the internal document
+
+CORPUS: dict[str, tuple[DocumentMeta, list[str]]] = {
+    "cukhoi": (DocumentMeta(title="Lịch sử Đảng bộ xã Cự Khối", commune="Cự Khối", district="Long Biên",
+                            province="Hà Nội", year=1985, kind="history"), [
+        "LỊCH SỬ ĐẢNG BỘ XÃ CỰ KHỐI\nGiai đoạn 1930 – 1985\nChi bộ đầu tiên của xã ra đời năm 1930\n"
+        "giữa phong trào cách mạng sôi nổi.",
+        "Năm 1975, hợp tác xã nông nghiệp được củng cố;\nnhân dân hoà bình xây dựng quê hương.\n"
+        "Đảng bộ lãnh đạo phong trào thi đua yêu nước.",
+        "Đê sông Hồng được gia cố, hợp tác xã\nmở rộng diện tích trồng rau màu.\nLịch sử đảng bộ ghi lại công lao ấy.",
+    ]),
+    "thachban": (DocumentMeta(title="Lịch sử xã Thạch Bàn <b>1945–1954</b>", commune="Thạch Bàn",
+                              district="Long Biên", province="Hà Nội", year=1954, kind="history"), [
+        "Kháng chiến chống thực dân Pháp thắng lợi,\nhoà bình lập lại năm 1954.\n<script>alert('xss')</script>",
+        "Chi bộ thôn Thạch Cầu họp bàn việc chia ruộng.",
+    ]),
+    "gialam": (DocumentMeta(title="Nghị quyết mật Đảng uỷ huyện Gia Lâm", commune="Bát Tràng", district="Gia Lâm",
+                            province="Hà Nội", year=1978, kind="resolution", access="internal"), [
+        f"Nghị quyết về hợp tác xã {SECRET}, nội bộ, không phổ biến.",
+    ]),
+}
+
+BULLETIN = """# Bản tin Đảng bộ phường
+
+## Tin trong tuần
+Chi bộ khu dân cư số 3 họp định kỳ, bàn việc giữ gìn vệ sinh đường phố và chăm lo gia đình chính sách.
+
+## Lịch sinh hoạt
+Ngày 15 tháng 3, các chi bộ sinh hoạt chuyên đề về chuyển đổi số. Đảng viên mang theo điện thoại.
+"""
+
+
+def render_page(text: str) -> tuple[bytes, list[Word]]:
+    """A page image of ``text`` and the box of every word on it, as OCR would have stored them."""
+    image = Image.new("L", (WIDTH, HEIGHT), 250)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, SIZE)
+    words: list[Word] = []
+    space = draw.textlength(" ", font=font)
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        x, y = MARGIN, MARGIN + (line_no - 1) * SIZE * 2
+        for word in line.split():
+            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+            draw.text((x, y), word, font=font, fill=20)
+            words.append(Word(word, int(left), int(top), int(right - left), int(bottom - top), 96.0, line_no))
+            x = right + space
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue(), words
+
+
+def add_document(archive: Archive, doc_id: str, meta: DocumentMeta, texts: list[str]) -> None:
+    """The search tests' document, its pages then replaced by rendered images with real word boxes."""
+    search_fixtures.add_document(archive, doc_id, meta, texts)
+    for page_no, text in enumerate(texts, start=1):
+        jpeg, words = render_page(text)
+        archive.save_page(
+            Page(doc_id=doc_id, page_no=page_no, text=text, mean_confidence=96.0, word_count=len(words),
+                 width=WIDTH, height=HEIGHT, dpi=150),
+            files={"image.jpg": jpeg, "words.json": words_json(words), "text.txt": text,
+                   "page.alto.xml": f"<alto><!-- {doc_id} page {page_no} --></alto>"})
+    archive.write_document_text(doc_id)
+
+
+def make_bulletins(audio: Path, base_url: str) -> list[str]:
+    """One bulletin spoken by espeak-ng, and a copy of it marked internal; returns their slugs."""
+    from tts.cache import SegmentCache
+    from tts.engines import EspeakEngine
+    from tts.pipeline import BulletinInfo, finish, plan
+    from tts.synthesize import synthesize_all
+
+    p = plan(BULLETIN, BulletinInfo(issue="7", date="2024-03-10", publisher="Đảng ủy phường"), markdown=True)
+    clips = synthesize_all(p.segments, EspeakEngine(), SegmentCache(audio / ".cache"), workers=2)
+    public = finish(p, clips, audio / p.slug, base_url, primary_engine="espeak")
+    internal = audio / "2024-01-05-ban-tin-noi-bo"
+    shutil.copytree(public.folder, internal)
+    meta = json.loads((internal / "audiobook.json").read_text("utf-8"))
+    meta.update(title="Bản tin nội bộ tháng Giêng", date="2024-01-05", access="internal", slug=internal.name)
+    (internal / "audiobook.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    return [public.folder.name, internal.name]
+
+
+def build_archive(home: Path) -> tuple[Archive, list[str]]:
+    import search_index
+
+    archive = Archive.open(home)
+    for doc_id, (meta, texts) in CORPUS.items():
+        add_document(archive, doc_id, meta, texts)
+        search_index.update_document(archive, doc_id)
+    slugs = make_bulletins(home / "audio", archive.settings.base_url)
+    return archive, slugs
