@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from corpus.archive import write_atomic
 from corpus.manifest import read_manifest
 from corpus.models import DocumentMeta
 from sohoa.errors import SohoaError
@@ -121,7 +122,7 @@ class Watcher:
             current = snapshot(self.inbox)
             report = self._process(ready(self._previous(), current), current)
             left = {name: print_ for name, print_ in current.items() if (self.inbox / name).exists()}
-            self.state_path.write_text(json.dumps(left))
+            write_atomic(self.state_path, json.dumps(left))
             return report
 
     def _process(self, names: list[str], current: dict[str, Fingerprint]) -> PollReport:
