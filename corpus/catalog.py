@@ -1,7 +1,8 @@
 """The catalog: documents, pages and provenance events in one SQL database.
 
-SQLAlchemy Core keeps one code path for the embedded SQLite and a shared PostgreSQL.
-A page row is written in one transaction after its files are in place: the row is the
+SQLAlchemy Core keeps one code path for the embedded SQLite and a shared PostgreSQL (psycopg 3):
+the URL alone chooses. The schema is Alembic's (``corpus/migrations``): opening a catalog upgrades
+it in place, including an archive made before migrations existed. A page row is written in one transaction after its files are in place: the row is the
 page's commit point, so a page is either wholly archived or not at all.
 """
 
@@ -71,6 +72,10 @@ events = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, default="{}"),
 )
 
+# Declared here so that the model matches the newest migration (0002).
+sa.Index("ix_documents_district_commune", documents.c.district, documents.c.commune)
+sa.Index("ix_events_run_id", events.c.run_id)
+
 _META_FIELDS = ("title", "commune", "district", "province", "year", "kind", "collection", "access")
 
 
@@ -87,13 +92,35 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def database_url(url: str) -> str:
+    """A plain ``postgresql://`` URL means psycopg 3 (SQLAlchemy would otherwise look for psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> sa.Engine:
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url)
+        sa.event.listen(engine, "connect", _enable_sqlite_pragmas)
+        return engine
+    # Workers live long and a server may restart under them: test a pooled connection before use.
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+
 class Catalog:
     def __init__(self, url: str) -> None:
+        from corpus.migrations import upgrade
+
         self.url = url
-        self.engine = sa.create_engine(url, future=True)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _enable_sqlite_pragmas)
-        metadata.create_all(self.engine)
+        self.engine = make_engine(url)
+        upgrade(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
     def close(self) -> None:
         self.engine.dispose()
@@ -162,10 +189,12 @@ class Catalog:
             needs_review=page.needs_review, quality=json.dumps(page.quality, ensure_ascii=False),
             steps=json.dumps(page.steps, ensure_ascii=False), files=json.dumps(page.files), created_at=now(),
         )
-        key = (pages.c.doc_id == page.doc_id) & (pages.c.page_no == page.page_no)
+        # One atomic upsert: two workers finishing the same page (a task re-run after its worker
+        # was presumed lost) leave one row, the later one, and neither fails.
+        insert = _dialect_insert(self.dialect)(pages).values(**row)
+        update = {name: insert.excluded[name] for name in row if name not in ("doc_id", "page_no")}
         with self.engine.begin() as conn:
-            conn.execute(pages.delete().where(key))
-            conn.execute(pages.insert().values(**row))
+            conn.execute(insert.on_conflict_do_update(index_elements=["doc_id", "page_no"], set_=update))
 
     def delete_pages(self, doc_id: str) -> None:
         with self.engine.begin() as conn:
@@ -208,6 +237,15 @@ class Catalog:
             query = query.where(events.c.doc_id == doc_id)
         with self.engine.connect() as conn:
             return [dict(row._mapping, detail=json.loads(row.detail)) for row in conn.execute(query)]
+
+
+def _dialect_insert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT is spelled the same in SQLite and PostgreSQL; SQLAlchemy keeps them apart."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _document_from_row(row: Any) -> Document:

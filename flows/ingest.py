@@ -16,7 +16,6 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from corpus.archive import Archive
 from corpus.models import Document, Page
@@ -24,6 +23,7 @@ from ocr.pipeline import OcrOptions
 from sohoa import ingest as steps
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.settings import Settings
+from flows.dask_runner import api_for_workers, close_archive, page_runner, worker_archive
 from flows.runtime import flow_session
 
 
@@ -65,9 +65,11 @@ def register_task(archive: Archive, job: steps.Job, run_id: str, force: bool) ->
     return steps.register(archive, job, run_id=run_id, force=force)
 
 
+# Page tasks get the settings, not the open Archive (it holds an SQLAlchemy engine): on a Dask
+# cluster they run in other processes, each of which opens the archive once (flows.dask_runner).
 @task(name="ocr-page", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=_is_transient)
-def page_task(archive: Archive, doc_id: str, source: Any, page_no: int, options: OcrOptions, run_id: str) -> Page:
-    return steps.process_page(archive, doc_id, source, page_no, options, run_id=run_id)
+def page_task(settings: Settings, doc_id: str, source: Any, page_no: int, options: OcrOptions, run_id: str) -> Page:
+    return steps.process_page(worker_archive(settings), doc_id, source, page_no, options, run_id=run_id)
 
 
 def _artifact(doc: Document, pages: list[Page], errors: list[str]) -> None:
@@ -109,7 +111,7 @@ def ingest_flow(settings: Settings, jobs: list[steps.Job], options: OcrOptions, 
     ``reporter`` is a :class:`Reporter` (typed Any: Prefect builds a schema from the signature).
     """
     run_id = str(get_run_context().flow_run.id)
-    archive = Archive(settings)
+    archive = worker_archive(settings)
     results: list[DocumentResult] = []
     pending: list[tuple[DocumentResult, list[tuple[int, Future[Any]]]]] = []
     for job in jobs:
@@ -125,7 +127,7 @@ def ingest_flow(settings: Settings, jobs: list[steps.Job], options: OcrOptions, 
         result.doc_id, result.outcome = registration.doc_id, registration.outcome
         if reporter:
             reporter.document_registered(job, registration)
-        futures = [(n, page_task.submit(archive, registration.doc_id, registration.source, n, options, run_id))
+        futures = [(n, page_task.submit(settings, registration.doc_id, registration.source, n, options, run_id))
                    for n in registration.pages_todo]
         pending.append((result, futures))
     for result, futures in pending:
@@ -170,8 +172,12 @@ def _finish(archive: Archive, result: DocumentResult, futures: list[tuple[int, A
 
 
 def run_ingest(settings: Settings, jobs: list[steps.Job], options: OcrOptions | None = None, *,
-               force: bool = False, reporter: Reporter | None = None) -> list[DocumentResult]:
-    """Run the flow with a page pool as wide as ``settings.jobs``."""
-    with flow_session(settings):
-        configured = ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.jobs))
-        return configured(settings, jobs, options or OcrOptions(), force, reporter)
+               force: bool = False, reporter: Reporter | None = None, cluster: str | None = None
+               ) -> list[DocumentResult]:
+    """Run the flow with a page pool as wide as ``settings.jobs``, or on the Dask cluster at ``cluster``."""
+    with flow_session(settings), api_for_workers(cluster):
+        configured = ingest_flow.with_options(task_runner=page_runner(settings, cluster))
+        try:
+            return configured(settings, jobs, options or OcrOptions(), force, reporter)
+        finally:
+            close_archive(settings)

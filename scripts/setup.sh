@@ -12,6 +12,8 @@ packages=(tesseract-ocr tesseract-ocr-vie poppler-utils ffmpeg espeak-ng qpdf
           fonts-dejavu-core fonts-noto-core fonts-liberation2 fonts-freefont-ttf)
 # The web tests drive Debian's Chromium through Playwright (Playwright cannot download its own here).
 [ "$want_test" = 1 ] && packages+=(chromium)
+# The catalog tests start a real PostgreSQL server of their own (tests/postgres.py).
+[ "$want_test" = 1 ] && packages+=(postgresql)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -30,6 +30,7 @@ COMMANDS = {
     "search": "sohoa.cli.search:search",
     "reindex": "sohoa.cli.search:reindex",
     "serve": "sohoa.cli.web:serve",
+    "watch": "sohoa.cli.watch:watch",
 }
 
 

@@ -85,9 +85,11 @@ def _skip_archived(settings: Settings, jobs: list[Job]) -> tuple[list[Document],
               help="public (default) or internal: internal documents are hidden from the public web pages.")
 @click.option("--force", is_flag=True, help="Redo the OCR of documents already archived.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Pages recognised at once (default: all cores).")
+@click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
+              help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, force: bool, jobs: int | None,
-           **meta_flags: object) -> ExitCode:
+           cluster: str | None, **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
     Each document's pages are recognised in Vietnamese and stored in the archive with their text,
@@ -124,7 +126,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as progress:
-        results = run_ingest(settings, jobs_list, force=force, reporter=ProgressReporter(progress, len(jobs_list)))
+        results = run_ingest(settings, jobs_list, force=force, reporter=ProgressReporter(progress, len(jobs_list)),
+                             cluster=cluster)
     failures += sum(not r.ok for r in results)
     done = [r.document for r in results if r.ok and r.document] + done_before
     pages = sum(d.page_count for d in done)
