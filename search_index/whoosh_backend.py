@@ -21,7 +21,7 @@ from whoosh.system import pack_uint
 from search_index.analysis import analyze, fold_syllable, pairs
 from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
                                   RawHit, RawResults, best_pages, count_facets)
-from search_index.whoosh_writer import FastSegmentWriter, ParallelSegmentWriter
+from search_index.whoosh_fast import CachedLengthsBM25F, FastSegmentWriter, ParallelSegmentWriter
 from search_index.query import AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 
 EXACT_BOOST = 2.0
@@ -118,7 +118,7 @@ class WhooshBackend(Backend):
         if self._searcher is None or not self._searcher.up_to_date():
             if self._searcher is not None:
                 self._searcher.close()
-            self._searcher = self.ix.searcher()
+            self._searcher = self.ix.searcher(weighting=CachedLengthsBM25F())
             # docnum → doc_id for every page, read once: grouping and facets look up every hit.
             self._doc_ids = list(self._searcher.reader().column_reader("doc_id"))
         return self._searcher
