@@ -19,6 +19,7 @@ Whoosh is meant for (tantivy serves the large ones).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 from array import array
 from collections.abc import Callable, Iterable
@@ -182,10 +183,14 @@ class ParallelSegmentWriter(FastSegmentWriter):
 
 
 def _child_segment(ix: Any, to_fields: ToFields, jobs: Any, results: Any, options: dict[str, Any]) -> None:
-    """The child's loop: index chunks until None, then finish its segment and hand it back."""
+    """The child's loop: index chunks until None, then finish its segment and hand it back.
+
+    It leaves if its parent dies: it inherited the parent's writer-lock descriptor, and an orphan
+    waiting forever would hold that lock forever."""
+    parent = os.getppid()
     try:
         writer = FastSegmentWriter(ix, to_fields, _lk=False, **options)
-        while (chunk := jobs.get()) is not None:
+        while (chunk := _next_job(jobs, parent)) is not None:
             writer.add_items(chunk)
         results.put(("segment", writer._finalize_segment() if writer._added else None))
     except BaseException as exc:  # reported to the parent, which raises it
@@ -217,3 +222,12 @@ class CachedLengthsBM25F(BM25F):
         if key not in self.lengths:
             self.lengths[key] = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
         return self.lengths[key]
+
+
+def _next_job(jobs: Any, parent: int) -> Any:
+    while True:
+        try:
+            return jobs.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:
+                os._exit(1)
