@@ -63,14 +63,17 @@ def speed(engine, pages: list[IndexedPage], queries: dict[str, list[dict]]) -> d
            "pages_per_cpu_s": len(pages) / (cpu_seconds() - cpu), "size_mb": folder_size(engine.folder) / 1e6}
     for kind, items in queries.items():
         engine.run(**items[0])  # warm caches the way a running server has them
-        times = []
+        times, cpu_times = [], []
         for item in items:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             engine.run(**item)
             times.append((time.perf_counter() - started) * 1000)
-        row[kind] = percentiles(times)
+            cpu_times.append((time.process_time() - cpu_started) * 1000)  # all threads of this process
+        row[kind], row[f"{kind} cpu"] = percentiles(times), percentiles(cpu_times)
+    row["load"] = os.getloadavg()[0]
     print(f"  {engine.name} @ {len(pages)}: {row['pages_per_s']:.0f} pages/s ({row['pages_per_cpu_s']:.0f}/CPU-s), "
-          + ", ".join(f"{k} {row[k][0]:.1f}/{row[k][1]:.1f} ms" for k in queries), flush=True)
+          + ", ".join(f"{k} {row[k][0]:.1f}/{row[k][1]:.1f} ms (CPU {row[k + ' cpu'][0]:.1f}/{row[k + ' cpu'][1]:.1f})"
+                      for k in queries) + f"; load {row['load']:.1f}", flush=True)
     return row
 
 
@@ -148,11 +151,13 @@ def main() -> None:
     rel = [relevance(e, sentences, questions) for e in rel_engines]
 
     print(f"\nload average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("\n| engine | pages | index pages/s (per CPU-s) | size MB | " + " | ".join(f"{k} p50/p95 ms" for k in KINDS) + " |")
-    print("|---|---:|---:|---:|" + "---:|" * len(KINDS))
+    print("\n| engine | pages | load | index pages/s (per CPU-s) | size MB | "
+          + " | ".join(f"{k} p50/p95 ms (CPU ms)" for k in KINDS) + " |")
+    print("|---|---:|---:|---:|---:|" + "---:|" * len(KINDS))
     for r in rows:
-        print(f"| {r['engine']} | {r['pages']:,} | {r['pages_per_s']:,.0f} ({r['pages_per_cpu_s']:,.0f}) | {r['size_mb']:.0f} | "
-              + " | ".join(f"{r[k][0]:.1f} / {r[k][1]:.1f}" for k in KINDS) + " |")
+        print(f"| {r['engine']} | {r['pages']:,} | {r['load']:.1f} | {r['pages_per_s']:,.0f} ({r['pages_per_cpu_s']:,.0f}) | "
+              f"{r['size_mb']:.0f} | " + " | ".join(f"{r[k][0]:.1f} / {r[k][1]:.1f} ({r[k + ' cpu'][0]:.1f} / "
+                                                     f"{r[k + ' cpu'][1]:.1f})" for k in KINDS) + " |")
     base = rows[0]
     print("\nmedian latency relative to sohoa whoosh (×, lower is faster):")
     for r in rows[1:]:

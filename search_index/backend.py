@@ -113,6 +113,8 @@ def best_pages(fetch: Callable[[int], list[RawHit]], total: int, want_docs: int,
         seen: Counter = Counter()
         kept: list[RawHit] = []
         for hit in ranked:
+            if hit.doc_id not in seen and len(seen) == want_docs:
+                continue  # documents past the wanted ones are never shown: no counts, no snippets
             if seen[hit.doc_id] < per_doc:
                 kept.append(hit)
             seen[hit.doc_id] += 1

@@ -168,9 +168,12 @@ class TantivyBackend(Backend):
                     for score, address in found.hits]
 
         results.hits = best_pages(fetch, results.total_pages, compiled.want_docs, compiled.per_doc)
-        for doc_id in dict.fromkeys(h.doc_id for h in results.hits):
-            one = TQ.boolean_query([(Occur.Must, query), (Occur.Must, compiler.term("doc_id", doc_id))])
-            results.pages_per_doc[doc_id] = searcher.search(one, limit=1, count=True).count or 0
+        shown = list(dict.fromkeys(h.doc_id for h in results.hits))
+        if shown:  # matching pages of the shown documents: one aggregation, not one count per document
+            in_shown = TQ.term_set_query(self.schema, "doc_id", shown)
+            counted = searcher.aggregate(TQ.boolean_query([(Occur.Must, query), (Occur.Must, in_shown)]),
+                                         {"pages": {"terms": {"field": "doc_id", "size": len(shown)}}})
+            results.pages_per_doc = {b["key"]: int(b["doc_count"]) for b in counted["pages"]["buckets"]}
         return results
 
 

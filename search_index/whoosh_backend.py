@@ -21,6 +21,7 @@ from whoosh.system import pack_uint
 from search_index.analysis import analyze, fold_syllable, pairs
 from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
                                   RawHit, RawResults, best_pages, count_facets)
+from search_index.whoosh_fast import CachedLengthsBM25F, FastSegmentWriter, ParallelSegmentWriter
 from search_index.query import AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 
 EXACT_BOOST = 2.0
@@ -117,7 +118,7 @@ class WhooshBackend(Backend):
         if self._searcher is None or not self._searcher.up_to_date():
             if self._searcher is not None:
                 self._searcher.close()
-            self._searcher = self.ix.searcher()
+            self._searcher = self.ix.searcher(weighting=CachedLengthsBM25F())
             # docnum → doc_id for every page, read once: grouping and facets look up every hit.
             self._doc_ids = list(self._searcher.reader().column_reader("doc_id"))
         return self._searcher
@@ -135,9 +136,8 @@ class WhooshBackend(Backend):
 
     @contextmanager
     def writer(self, bulk: bool = False) -> Iterator[IndexWriter]:
-        # Bulk builds use both cores (Whoosh's multiprocessing writer); small updates stay in-process.
-        options = dict(limitmb=256, procs=2, multisegment=True) if bulk else dict(limitmb=128)
-        writer = self.ix.writer(**options)
+        # Bulk builds use both cores (a forked child writes a second segment); small updates stay in-process.
+        writer = (ParallelSegmentWriter if bulk else FastSegmentWriter)(self.ix, document)
         try:
             yield _Writer(writer)
         except BaseException:
@@ -190,11 +190,7 @@ class _Writer(IndexWriter):
         self.writer = writer
 
     def add(self, pages: Iterable[IndexedPage]) -> int:
-        count = 0
-        for page in pages:
-            self.writer.add_document(**document(page))
-            count += 1
-        return count
+        return self.writer.add_items(pages)
 
     def delete_document(self, doc_id: str) -> None:
         self.writer.delete_by_term("doc_id", doc_id)

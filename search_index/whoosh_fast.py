@@ -1,0 +1,233 @@
+"""Whoosh 2.7.4 made faster where it spends its time: writing postings, and reading field lengths
+while scoring. Same segment files, same scores.
+
+Whoosh's own ``SegmentWriter`` sends every posting through a sorting pool (a size estimate and
+asserts per posting, a sort of all posting tuples, spill files) and then, per posting, through
+``FieldWriter.add_postings`` which re-reads the document's field length from disk, and through the
+codec's ``add_posting`` (four isinstance asserts). At ~720 postings a page that was most of
+the indexing time. Here postings go into one array per term (documents arrive in docnum order,
+so each array is already sorted), field lengths are read once per field, and each term's posting
+list is handed to the codec a block at a time. The files written are Whoosh's own (the codec's
+block writer does the encoding), so readers need nothing special. Whoosh 2.7.4 is pinned and
+unmaintained, so the internals used here (marked ``_``) do not move under us.
+
+Memory: every posting of the segment is held in arrays (8 bytes a posting, ~6 KB a page here)
+until the commit, where Whoosh's pool spilled to disk past ``limitmb``; fine for the corpora
+Whoosh is meant for (tantivy serves the large ones).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from array import array
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import Any
+
+from whoosh.scoring import BM25F, WeightLengthScorer
+from whoosh.writing import SegmentWriter
+
+
+class TermPool:
+    """Postings by field and term, in arrays; stands in for Whoosh's ``PostingPool``."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
+        self.fieldnames: set[str] = set()
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        field = self.terms.get(fieldname)
+        if field is None:
+            field = self.terms[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        postings = field.get(tbytes)
+        if postings is None:
+            postings = field[tbytes] = (array("I"), array("f"), [])
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        if vbytes:
+            postings[2].append(vbytes)
+
+    def cleanup(self) -> None:
+        self.terms.clear()
+
+
+ToFields = Callable[[Any], dict[str, Any]]
+
+
+class FastSegmentWriter(SegmentWriter):
+    """``SegmentWriter`` with a ``TermPool``; everything else (stored fields, columns,
+    deletions, merging of small segments, the TOC commit) is Whoosh's.
+
+    ``to_fields`` turns an item given to ``add_items`` into a document's fields."""
+
+    def __init__(self, ix: Any, to_fields: ToFields, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self.pool = TermPool()
+        self.to_fields = to_fields
+
+    def add_items(self, items: Iterable[Any]) -> int:
+        count = 0
+        for item in items:
+            self.add_document(**self.to_fields(item))
+            count += 1
+        return count
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            write_postings(self.fieldwriter, self.schema, self.pool, lengths, self.docnum - self.docbase)
+        finally:
+            if lengths is not None:
+                lengths.close()
+        self.fieldwriter.close()
+
+
+def write_postings(fieldwriter: Any, schema: Any, pool: TermPool, lengths: Any, doc_count: int) -> None:
+    """Every posting list of the pool, fields and terms in byte order, as the codec expects."""
+    for fieldname in sorted(pool.terms):
+        terms = pool.terms[fieldname]
+        field_lengths = ([lengths.doc_field_length(d, fieldname) for d in range(doc_count)]
+                         if lengths is not None and schema[fieldname].scorable else None)
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        for tbytes in sorted(terms):
+            fieldwriter.start_term(tbytes)
+            docnums, weights, values = terms[tbytes]
+            _write_term(fieldwriter._postwriter, docnums, weights, values, field_lengths)
+            fieldwriter.finish_term()
+        fieldwriter.finish_field()
+
+
+def _write_term(postwriter: Any, docnums: array, weights: array, values: list[bytes],
+                field_lengths: list[int] | None) -> None:
+    """One term's postings, a block at a time (what ``add_posting`` builds one posting at a time)."""
+    limit = postwriter._blocklimit
+    total = len(docnums)
+    for start in range(0, total, limit):
+        end = min(total, start + limit)
+        postwriter._ids = docnums[start:end]
+        postwriter._weights = weights[start:end]
+        postwriter._values = values[start:end] if values else []
+        postwriter._maxweight = max(postwriter._weights)
+        block_lengths = [n for n in (field_lengths[d] for d in postwriter._ids) if n] if field_lengths else []
+        postwriter._minlength = min(block_lengths) if block_lengths else None
+        postwriter._maxlength = max(block_lengths) if block_lengths else 0
+        if end < total:
+            postwriter._write_block()  # the last block is written (or inlined) by finish_postings
+
+
+CHUNK = 100  # documents handed to the other process at a time
+
+
+class ParallelSegmentWriter(FastSegmentWriter):
+    """For bulk builds: a forked child indexes every other chunk of documents into a segment of its
+    own, this process the rest; the commit lists both segments in the TOC (as Whoosh's
+    ``MpWriter(multisegment=True)`` does, minus its pickled job files and its slow sub-writers)."""
+
+    def __init__(self, ix: Any, to_fields: ToFields, **kwargs: Any) -> None:
+        super().__init__(ix, to_fields, **kwargs)
+        context = multiprocessing.get_context("fork")
+        self.jobs, self.results = context.Queue(2), context.Queue()
+        self.child = context.Process(target=_child_segment, daemon=True,
+                                     args=(ix, to_fields, self.jobs, self.results, kwargs))
+        self.child.start()
+        self.turn = 0
+
+    def add_items(self, items: Iterable[Any]) -> int:
+        count = 0
+        iterator = iter(items)
+        while chunk := list(islice(iterator, CHUNK)):
+            self.turn ^= 1
+            if self.turn:
+                self.jobs.put(chunk)
+            else:
+                super().add_items(chunk)
+            count += len(chunk)
+        return count
+
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
+        self.jobs.put(None)
+        segment = self._child_result()
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        if segment is not None:
+            finalsegments.append(segment)
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def cancel(self) -> None:
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join()
+        super().cancel()
+
+    def _child_result(self) -> Any:
+        while True:
+            try:
+                outcome, value = self.results.get(timeout=1.0)
+                break
+            except queue.Empty:
+                if not self.child.is_alive():
+                    raise RuntimeError(f"the indexing child process died (exit code {self.child.exitcode})") from None
+        self.child.join()
+        if outcome == "error":
+            raise RuntimeError(f"the indexing child process failed: {value}")
+        return value
+
+
+def _child_segment(ix: Any, to_fields: ToFields, jobs: Any, results: Any, options: dict[str, Any]) -> None:
+    """The child's loop: index chunks until None, then finish its segment and hand it back.
+
+    It leaves if its parent dies: it inherited the parent's writer-lock descriptor, and an orphan
+    waiting forever would hold that lock forever."""
+    parent = os.getppid()
+    try:
+        writer = FastSegmentWriter(ix, to_fields, _lk=False, **options)
+        while (chunk := _next_job(jobs, parent)) is not None:
+            writer.add_items(chunk)
+        results.put(("segment", writer._finalize_segment() if writer._added else None))
+    except BaseException as exc:  # reported to the parent, which raises it
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class CachedLengthsBM25F(BM25F):
+    """Whoosh's BM25F with each segment's field lengths read once into a list.
+
+    Whoosh's scorer reads a page's field length from the segment's length column on every
+    scored hit (a file read through four Python calls); with every hit of a common word scored,
+    that was half the query time. Same formula, same numbers. Make one per searcher: the cache
+    belongs to that searcher's segments.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lengths: dict[tuple[int, str], list[int]] = {}
+
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if isinstance(scorer, WeightLengthScorer):
+            lengths = self._lengths(searcher.reader(), fieldname)
+            scorer.dfl = lengths.__getitem__
+        return scorer
+
+    def _lengths(self, reader: Any, fieldname: str) -> list[int]:
+        key = (id(reader), fieldname)
+        if key not in self.lengths:
+            self.lengths[key] = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
+        return self.lengths[key]
+
+
+def _next_job(jobs: Any, parent: int) -> Any:
+    while True:
+        try:
+            return jobs.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:
+                os._exit(1)
