@@ -7,6 +7,8 @@ pipeline) and from answering phrases with syllable-pair terms instead of positio
 
 from __future__ import annotations
 
+import threading
+
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -112,6 +114,10 @@ class WhooshBackend(Backend):
         self.ix = whoosh_index.open_dir(str(path))
         self._searcher = None
         self._doc_ids: list[str] = []
+        # One searcher is kept and renewed in place: two threads in it at once read each other's
+        # file positions (UnpicklingError under 8 web clients). Searching is CPU-bound under the
+        # GIL anyway, so one search at a time per index costs nothing.
+        self._one_at_a_time = threading.Lock()
 
     def searcher(self):  # type: ignore[no-untyped-def]
         """One searcher kept open, renewed when a writer has committed since (a web app's case)."""
@@ -149,6 +155,10 @@ class WhooshBackend(Backend):
         return self.ix.doc_count()
 
     def search(self, compiled: Compiled) -> RawResults:
+        with self._one_at_a_time:
+            return self._search(compiled)
+
+    def _search(self, compiled: Compiled) -> RawResults:
         query = compile_query(compiled)
         searcher = self.searcher()
         doc_ids = self._doc_ids

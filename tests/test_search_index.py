@@ -169,3 +169,23 @@ def test_backends_agree(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyp
                        for q in ("dang bo", '"hợp tác xã"', "hoà -bình", "year:1950..1980")]
         archive.close()
     assert found["whoosh"] == found["tantivy"]
+
+
+def test_one_open_index_serves_many_threads_while_a_writer_commits(shared_archive: Archive) -> None:
+    """A web server shares one open index between its threads while ingests keep committing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = search_index.open_index(shared_archive)
+    queries = ["lich su dang bo", '"hợp tác xã"', "đảng bộ -xã", "Long Biên"] * 40
+    expected = {q: index.search(SearchRequest(query=q, include_internal=True)).total_pages for q in set(queries)}
+    some_doc = next(iter(CORPUS))
+
+    def search_or_commit(n: int) -> int | None:
+        if n % 20 == 0:  # a writer commits: the open searcher must be renewed under the readers' feet
+            search_index.update_document(shared_archive, some_doc)
+            return None
+        return index.search(SearchRequest(query=queries[n], include_internal=True)).total_pages
+
+    with ThreadPoolExecutor(8) as pool:
+        totals = list(pool.map(search_or_commit, range(len(queries))))
+    assert [t for t in totals if t is not None] == [expected[q] for n, q in enumerate(queries) if n % 20]

@@ -29,10 +29,6 @@ class IndexHolder:
         self.lock = threading.Lock()
         self.stamp: int | None = None
         self.index: search_index.SearchIndex | None = None
-        # The Whoosh backend keeps one searcher and renews it in place: two threads in it at once
-        # read each other's file positions (seen as UnpicklingError under 8 clients). One search
-        # at a time costs little, since searching is CPU-bound under the GIL anyway.
-        self.one_at_a_time = threading.Lock() if archive.settings.search_backend == "whoosh" else None
 
     def get(self) -> search_index.SearchIndex | None:
         try:
@@ -51,10 +47,7 @@ class IndexHolder:
         index = self.get()
         if index is None:
             return search_index.search(self.archive, request)  # says "no index yet: run sohoa reindex"
-        if self.one_at_a_time is None:
-            return index.search(request)
-        with self.one_at_a_time:
-            return index.search(request)
+        return index.search(request)
 
 
 @dataclass
