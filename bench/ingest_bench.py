@@ -28,8 +28,10 @@ SOHOA = [sys.executable, "-m", "sohoa"]
 
 
 def page_images(pdf: Path, folder: Path) -> list[Path]:
-    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(folder / "page")], check=True)
-    return sorted(folder.glob("page*.png"))
+    # PGM, not PNG: Poppler's PNG encoding of noisy 300-dpi pages takes seconds a page, and
+    # Tesseract reads both alike
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", str(pdf), str(folder / "page")], check=True)
+    return sorted(folder.glob("page*.pgm"))
 
 
 def tesseract_floor(images: list[Path], out: Path) -> None:
