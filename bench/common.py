@@ -1,8 +1,13 @@
-"""What every benchmark needs: timing repeated runs, peak memory of a process tree, a table."""
+"""What every benchmark needs: timing repeated runs (wall and CPU), peak memory of a process tree, a table.
+
+The machine is shared: wall time depends on the neighbours, CPU time (this process and every
+child process it waited for, their children included) says what the work itself costs.
+"""
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import threading
@@ -11,14 +16,32 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished, waited-for children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_runs(run: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall seconds and CPU seconds (whole process tree) of each of ``repeat`` runs."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        cpu, start = cpu_seconds(), time.perf_counter()
+        run()
+        walls.append(time.perf_counter() - start)
+        cpus.append(cpu_seconds() - cpu)
+    return walls, cpus
+
+
 def median_time(run: Callable[[], object], repeat: int) -> tuple[float, list[float]]:
     """Median wall time of ``repeat`` runs, and every run's time."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
+    times, _ = timed_runs(run, repeat)
     return statistics.median(times), times
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
 def _tree_rss(pid: int) -> int:

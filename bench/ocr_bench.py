@@ -12,7 +12,8 @@ Each variant is one PDF of generated Vietnamese pages with known text, one typef
   --tesseract-thresholding sauvola``.
 
 OCRmyPDF is installed from PyPI into ``bench/.venv-ocrmypdf`` on first use, never into sohoa's
-own environment. Results also go to ``bench/results/ocr-bench.md``.
+own environment. Results also go to ``bench/results/ocr-bench.md``. Seconds are wall time and CPU time (this
+process's threads and every child process: Tesseract, Poppler, OCRmyPDF and its workers).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.common import print_table
+from bench.common import cpu_seconds, load_average, print_table
 from ocr.metrics import error_rates
 from sohoa.samples import VARIANTS, make_pages
 from sohoa.samples.aging import save_pdf
@@ -106,25 +107,26 @@ def main() -> None:
         for name, run in (("sohoa", lambda: run_sohoa(pdf, work / "archive", args.jobs)),
                           ("default", lambda: run_ocrmypdf(pdf, work / "default.pdf", args.jobs, [])),
                           ("tuned", lambda: run_ocrmypdf(pdf, work / "tuned.pdf", args.jobs, TUNED))):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds()
             try:
                 pages = run()
             except RuntimeError as exc:  # one failed run must not lose the table
                 print(f"{variant} {name}: {exc}", flush=True)
                 pages = []
-            results[name] = (cer(pages, truth), time.perf_counter() - start)
+            results[name] = (cer(pages, truth), time.perf_counter() - start, cpu_seconds() - cpu)
             totals[name].append(results[name])
         s, d, t = results["sohoa"], results["default"], results["tuned"]
         rows.append([variant, f"{s[0]:.2%}", f"{d[0]:.2%}", f"{t[0]:.2%}", f"{s[0] / max(t[0], 1e-9):.2f}",
-                     f"{s[1]:.1f}", f"{d[1]:.1f}", f"{t[1]:.1f}"])
+                     f"{s[1]:.1f}", f"{d[1]:.1f}", f"{t[1]:.1f}", f"{s[2]:.1f}", f"{d[2]:.1f}", f"{t[2]:.1f}"])
         print(variant, results, flush=True)
-    mean = {k: (sum(c for c, _ in v) / len(v), sum(s for _, s in v)) for k, v in totals.items()}
+    mean = {k: (sum(r[0] for r in v) / len(v), sum(r[1] for r in v), sum(r[2] for r in v)) for k, v in totals.items()}
     rows.append(["**mean / total**", f"{mean['sohoa'][0]:.2%}", f"{mean['default'][0]:.2%}", f"{mean['tuned'][0]:.2%}",
                  f"{mean['sohoa'][0] / max(mean['tuned'][0], 1e-9):.2f}", f"{mean['sohoa'][1]:.1f}",
-                 f"{mean['default'][1]:.1f}", f"{mean['tuned'][1]:.1f}"])
+                 f"{mean['default'][1]:.1f}", f"{mean['tuned'][1]:.1f}", f"{mean['sohoa'][2]:.1f}",
+                 f"{mean['default'][2]:.1f}", f"{mean['tuned'][2]:.1f}"])
     headers = ["variant", "CER sohoa", "CER OCRmyPDF", "CER OCRmyPDF tuned", "sohoa / tuned",
-               "s sohoa", "s OCRmyPDF", "s tuned"]
-    print(f"\n{args.pages} pages per variant ({', '.join(FONTS)}), --jobs {args.jobs}, {os.cpu_count()} cores\n")
+               "s sohoa", "s OCRmyPDF", "s tuned", "CPU s sohoa", "CPU s OCRmyPDF", "CPU s tuned"]
+    print(f"\n{args.pages} pages per variant ({', '.join(FONTS)}), --jobs {args.jobs}; {load_average()}\n")
     print_table(headers, rows)
     results_dir = Path(__file__).parent / "results"
     results_dir.mkdir(exist_ok=True)

@@ -13,12 +13,12 @@ import json
 import os
 import random
 import re
-import resource
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench.common import cpu_seconds
 from bench.search_corpus import FILLER, PHRASES, PLACES, PageGenerator
 from bench.search_engines import Fts5, PlainWhoosh, SohoaEngine, folder_size
 from search_index.backend import IndexedPage
@@ -47,12 +47,6 @@ def query_sets(n: int, seed: int = 7) -> dict[str, list[dict]]:
 def percentiles(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (Whoosh's writer processes, tantivy threads)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def speed(engine, pages: list[IndexedPage], queries: dict[str, list[dict]]) -> dict:  # type: ignore[no-untyped-def]

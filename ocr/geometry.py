@@ -37,13 +37,14 @@ def skew_angle(ink: np.ndarray) -> float:
     return level_shear(ink)[0]
 
 
-def lines_run_across(ink: np.ndarray) -> float:
+def lines_run_across(ink: np.ndarray, rows: tuple[float, float] | None = None) -> float:
     """> 1 when text lines run across the page, < 1 when they run down it (page on its side).
 
     Compares the sharpest row profile with the sharpest column profile, each at its best shear,
-    so that a crooked page is judged as fairly as a straight one.
+    so that a crooked page is judged as fairly as a straight one. ``rows``: ``level_shear(ink)``
+    if the caller has it already (deskew needs it too).
     """
-    return level_shear(ink)[1] / max(level_shear(ink.T)[1], 1e-9)
+    return (rows or level_shear(ink))[1] / max(level_shear(ink.T)[1], 1e-9)
 
 
 def level_shear(ink: np.ndarray) -> tuple[float, float]:

@@ -57,6 +57,16 @@ def undo_steps(steps: list[dict[str, object]], width: float, height: float) -> t
     return matrix, width, height
 
 
+def page_rotation(page: pikepdf.Page) -> int:
+    """The page's /Rotate (clockwise degrees when displayed), inherited from the page tree if need be."""
+    node: pikepdf.Object | None = page.obj
+    while node is not None:
+        if "/Rotate" in node:
+            return int(node.Rotate) % 360
+        node = node.get("/Parent")
+    return 0
+
+
 def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, layer: PageLayer) -> None:
     if not layer.text_pdf:
         return
@@ -64,7 +74,10 @@ def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, layer: PageLayer) -> None:
         text_page = text_doc.pages[0]
         tw, th = float(text_page.mediabox[2]), float(text_page.mediabox[3])
         form = pdf.copy_foreign(text_page.as_form_xobject())
-    matrix, w0, h0 = undo_steps(layer.steps, tw, th)
+    # A page with /Rotate was rendered as displayed, i.e. turned clockwise from its own user space:
+    # undo that turn too, last, like the first step of the preprocessing.
+    rendered = [{"step": "orientation", "rotated": page_rotation(page)}]
+    matrix, w0, h0 = undo_steps(rendered + layer.steps, tw, th)
     x0, y0, x1, y1 = (float(v) for v in page.mediabox)
     matrix = matrix @ _affine((x1 - x0) / w0, 0, 0, (y1 - y0) / h0, x0, y0)
     name = page.add_resource(form, pikepdf.Name.XObject, prefix="OCR")

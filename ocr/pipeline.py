@@ -53,9 +53,11 @@ def encode_page_image(gray: np.ndarray) -> bytes:
     return buffer.tobytes()
 
 
-def encode_processed(image: np.ndarray) -> bytes:
-    """The image Tesseract read, kept for review: PNG at the fastest compression (binary pages are small)."""
-    ok, buffer = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+def encode_processed(image: np.ndarray, binary: bool = True) -> bytes:
+    """The image Tesseract read, kept for review: PNG at the fastest compression; a binarised page
+    as 1 bit a pixel (a third of the 8-bit encoding's time, half its size)."""
+    bilevel = [cv2.IMWRITE_PNG_BILEVEL, 1] if binary else []
+    ok, buffer = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1, *bilevel])
     assert ok, "OpenCV could not encode the processed page as PNG"
     return buffer.tobytes()
 
@@ -67,7 +69,7 @@ def ocr_page(source: Source, doc_id: str, page_no: int, options: OcrOptions) -> 
     height, width = gray.shape
     # image.jpg is upright and level like the processed page, so word boxes fall on its words.
     files: dict[str, bytes | str] = {"image.jpg": encode_page_image(prepared.view),
-                                     "processed.png": encode_processed(gray)}
+                                     "processed.png": encode_processed(gray, prepared.binary)}
     if ink_ratio(gray) < BLANK_INK_RATIO:
         return PageOutcome(_blank_page(doc_id, page_no, width, height, prepared.dpi, steps), files)
     psm, columns = (options.psm, None) if options.psm else choose_psm(gray)

@@ -113,7 +113,8 @@ def _pdf_page_count(path: Path) -> int:
 
 def render_page(source: Source, page_no: int, *, dpi: int = DEFAULT_DPI,
                 max_pixels: int = DEFAULT_MAX_PIXELS) -> RenderedPage:
-    """Render page ``page_no`` (1-based): PDFs at ``dpi``, images at their own resolution."""
+    """Render page ``page_no`` (1-based): PDFs at ``dpi`` (or their scan's own resolution, if lower),
+    images at their own resolution."""
     if source.is_pdf:
         return _render_pdf_page(source.path, page_no, dpi, max_pixels)
     if source.members:
@@ -121,10 +122,38 @@ def render_page(source: Source, page_no: int, *, dpi: int = DEFAULT_DPI,
     return _load_image_frame(source.path, page_no - 1, max_pixels)
 
 
+def scan_resolution(path: Path, page_no: int) -> int | None:
+    """The resolution of the scan that fills a PDF page (the largest image, covering half the page
+    or more), or None for a page that is not a scan."""
+    try:
+        images = subprocess.run(["pdfimages", "-list", "-f", str(page_no), "-l", str(page_no), str(path)],
+                                capture_output=True, text=True, timeout=60).stdout.splitlines()[2:]
+        info = subprocess.run(["pdfinfo", "-f", str(page_no), "-l", str(page_no), str(path)],
+                              capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    size = re.search(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE)
+    scans = []
+    for line in images:
+        fields = line.split()
+        if len(fields) < 14 or fields[2] != "image" or not size:
+            continue
+        width, height, x_ppi, y_ppi = int(fields[3]), int(fields[4]), int(fields[12]), int(fields[13])
+        inches = (width / max(x_ppi, 1)) * (height / max(y_ppi, 1))
+        if inches * 72 * 72 >= 0.5 * float(size.group(1)) * float(size.group(2)):
+            scans.append((width * height, min(x_ppi, y_ppi)))
+    return max(scans)[1] if scans else None
+
+
 def _render_pdf_page(path: Path, page_no: int, dpi: int, max_pixels: int) -> RenderedPage:
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 
+    # A scan coarser than asked is rendered at its own resolution: Poppler's interpolation to a
+    # higher one read worse (lowres bench CER 0.18 % against 0.11 %) than preprocessing's upscale.
+    native = scan_resolution(path, page_no)
+    if native and 72 <= native < dpi:
+        dpi = native
     try:
         images = convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=False,
                                    fmt="ppm", timeout=300)

@@ -15,6 +15,7 @@ from sohoa import ingest as steps
 from sohoa.cli import main
 from sohoa.samples.render import render_pages
 from sohoa.settings import Settings
+from tests.conftest import SHARED_SAMPLES
 
 
 def _ingest(home: Path, path: Path) -> tuple[Archive, str]:
@@ -119,3 +120,42 @@ def test_eval_ocr_recognises_a_scan(skewed_typewriter, tmp_path: Path) -> None:
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("CER ")
+
+
+def _rotated_pdf(folder: Path) -> Path:
+    """A generated Vietnamese page stored sideways on a landscape PDF page whose /Rotate 90 shows it upright
+    (as some scanners write them)."""
+    import pikepdf
+
+    from sohoa.samples import make_pages
+    from sohoa.samples.aging import save_pdf
+
+    (page,) = make_pages(pages=1, font="serif", variant="clean", seed=7)
+    sideways, rotated = folder / "sideways.pdf", folder / "rotate90.pdf"
+    save_pdf([page.image.rotate(90, expand=True)], sideways, page.dpi)  # PIL turns counter-clockwise
+    with pikepdf.open(sideways) as pdf:
+        pdf.pages[0].obj.Rotate = 90
+        pdf.save(rotated)
+    return rotated
+
+
+@pytest.mark.parametrize("sample", ["generated", "rotated_skew.pdf"])
+def test_searchable_pdf_lays_the_text_right_on_pages_with_rotate(sample: str, tmp_path: Path, capsys) -> None:
+    real = SHARED_SAMPLES / "scans-other" / sample
+    if sample != "generated" and not real.exists():
+        pytest.skip(f"{real} is not on this machine")
+    pdf = _rotated_pdf(tmp_path) if sample == "generated" else real
+    archive, doc_id = _ingest(tmp_path / "archive", pdf)
+    ocr_text = "\n".join(p.text for p in archive.catalog.pages(doc_id))
+    archive.close()
+    out = tmp_path / "searchable.pdf"
+    assert _run(capsys, "--archive", str(tmp_path / "archive"), "export", doc_id, "--format", "pdf", "--out", str(out))[0] == 0
+    read_back = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(out), "-"], capture_output=True,
+                               text=True, check=True).stdout
+    assert len(ocr_text) > 300 and " ".join(read_back.split()) == " ".join(ocr_text.split())
+    # and the words lie along the displayed lines (an unrotated layer stands them on end)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    long_words = [tuple(float(v) for v in m) for m in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">\w{6,}<', boxes)]
+    across = sum(x1 - x0 > y1 - y0 for x0, y0, x1, y1 in long_words)
+    assert long_words and across >= 0.9 * len(long_words)
