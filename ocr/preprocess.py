@@ -1,7 +1,8 @@
 """Clean a page image before recognition: small named steps, each recorded and switchable off.
 
 Order: grayscale → borders → background → punch holes → orientation (90°) → deskew →
-orientation (180°) → denoise → upscale → binarise. Estimates run on small copies; the cost is
+orientation (180°) → denoise → upscale → binarise (by default: Tesseract's own threshold on the
+flattened grey page; Sauvola on request). Estimates run on small copies; the cost is
 tens of milliseconds a page, plus Tesseract's orientation detection only when the cheap
 upside-down test is unsure.
 """
@@ -20,12 +21,18 @@ STEPS = ("borders", "background", "punch_holes", "orientation", "deskew", "denoi
 MIN_SKEW = 0.1  # degrees: below this a rotation only blurs
 UNSURE_UPRIGHT = 0.25  # |upside_down_score| under this asks Tesseract's OSD
 NOISY = 6.0  # paper grain (grey levels) above which a page is median-filtered
+THRESHOLDS = ("tesseract", "sauvola")  # who turns the grey page into ink and paper
 
 
 @dataclass(frozen=True)
 class PreprocessOptions:
     orientation: bool = True
     disabled: frozenset[str] = field(default_factory=frozenset)  # names from STEPS
+    threshold: str = "tesseract"  # one of THRESHOLDS: "sauvola" binarises here (not after upscaling)
+
+    def __post_init__(self) -> None:
+        if self.threshold not in THRESHOLDS:
+            raise ValueError(f"threshold must be one of {THRESHOLDS}, not {self.threshold!r}")
 
     def enabled(self, step: str) -> bool:
         return step not in self.disabled and (step != "orientation" or self.orientation)
@@ -33,7 +40,7 @@ class PreprocessOptions:
 
 @dataclass
 class PreparedPage:
-    image: np.ndarray  # what Tesseract reads (binary unless "binarize" is off)
+    image: np.ndarray  # what Tesseract reads: ``view`` itself, or its Sauvola binarisation
     view: np.ndarray  # the same page in grayscale, same geometry: what a reader sees, boxes drawn on it
     dpi: int  # after upscaling
     steps: list[Step]
@@ -89,14 +96,15 @@ def prepare(image: Image.Image, dpi: int, options: PreprocessOptions | None = No
         dpi = new_dpi
     view = gray
     if options.enabled("binarize"):
-        # An upscaled page's strokes are interpolated grey: Sauvola's local threshold nicks them
-        # (lowres bench CER 0.20 % against 0.11 %, aged 200-dpi pages 0.27 % against 0.24 %), while
-        # Tesseract's own global threshold on the already flattened page keeps them whole.
-        if upscaled:
-            steps.append({"step": "binarize", "method": "tesseract (global, page upscaled)"})
-        else:
+        # Background normalisation already flattens the paper, so Tesseract's own global threshold
+        # reads the grey page better than Sauvola's local one (docs/ocr.md has the bench); on an
+        # upscaled page Sauvola also nicks the interpolated grey strokes.
+        if options.threshold == "sauvola" and not upscaled:
             gray = cleanup.sauvola(gray, dpi)
             steps.append({"step": "binarize", "method": "sauvola"})
+        else:
+            why = "page upscaled" if options.threshold == "sauvola" else "default"
+            steps.append({"step": "binarize", "method": f"tesseract (global, {why})"})
     return PreparedPage(gray, view, dpi, steps)
 
 

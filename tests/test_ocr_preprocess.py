@@ -53,7 +53,14 @@ def test_steps_are_recorded_and_each_can_be_switched_off() -> None:
     assert names[:2] == ["grayscale", "background"] and "upscale" in names and names[-1] == "binarize"
     assert prepared.dpi == 300 and prepared.image.shape[1] == round(page.image.width * 1.5)
     assert prepared.steps[-1]["method"].startswith("tesseract")  # upscaled grey strokes: Tesseract thresholds
-    assert set(np.unique(prepare(page.image, 300).image)) <= {0, 255}  # Sauvola
+    at_300 = prepare(page.image, 300)  # by default Tesseract thresholds the flattened grey page too
+    assert at_300.steps[-1] == {"step": "binarize", "method": "tesseract (global, default)"}
+    assert at_300.image is at_300.view and not at_300.binary and len(np.unique(at_300.image)) > 2
+    sauvola = prepare(page.image, 300, PreprocessOptions(threshold="sauvola"))  # still there on request
+    assert sauvola.steps[-1] == {"step": "binarize", "method": "sauvola"}
+    assert sauvola.binary and set(np.unique(sauvola.image)) <= {0, 255} and sauvola.view.shape == sauvola.image.shape
+    assert prepare(page.image, page.dpi, PreprocessOptions(threshold="sauvola")).steps[-1]["method"].startswith(
+        "tesseract")  # not after upscaling
     bare = prepare(page.image, page.dpi, PreprocessOptions(disabled=frozenset({"upscale", "binarize", "background"})))
     assert [s["step"] for s in bare.steps if s["step"] in ("upscale", "binarize", "background")] == []
     assert bare.dpi == 200
