@@ -11,7 +11,10 @@ import cv2
 import numpy as np
 
 TARGET_DPI = 300
-UPSCALE_BELOW = 250  # Tesseract reads best near 300 dpi; 200-dpi scans lose diacritics otherwise
+# Tesseract's LSTM reads 200-dpi scans best as they are, told their resolution (bench, 4 pages:
+# CER 0.066 % as they are, 0.112 % upscaled to 300 dpi, 0.150 % to 400); much coarser scans lose
+# diacritics (100 dpi: 1.65 %) and are brought to 300 dpi.
+UPSCALE_BELOW = 150
 
 
 def normalise_background(gray: np.ndarray) -> np.ndarray:
