@@ -154,23 +154,26 @@ class Catalog:
     def documents(self, *, ids: list[str] | None = None, sha256: str | None = None, district: str | None = None,
                   commune: str | None = None, year: int | None = None, kind: str | None = None,
                   access: str | None = None) -> list[Document]:
+        conditions = [documents.c[column] == value
+                      for column, value in (("district", district), ("commune", commune), ("year", year),
+                                            ("kind", kind), ("access", access), ("sha256", sha256))
+                      if value is not None]
+        if ids is not None:
+            conditions.append(documents.c.id.in_(ids))
+        # Page statistics only for the documents asked for: a look-up of one document must not
+        # aggregate the pages of the whole archive.
+        wanted = sa.select(documents.c.id).where(*conditions)
         stats = (
             sa.select(
                 pages.c.doc_id,
                 sa.func.count().label("pages_done"),
                 sa.func.sum(sa.case((pages.c.needs_review, 1), else_=0)).label("pages_review"),
                 sa.func.avg(pages.c.mean_confidence).label("mean_confidence"),
-            ).group_by(pages.c.doc_id).subquery()
+            ).where(pages.c.doc_id.in_(wanted)).group_by(pages.c.doc_id).subquery()
         )
         query = sa.select(documents, stats.c.pages_done, stats.c.pages_review, stats.c.mean_confidence).outerjoin(
             stats, stats.c.doc_id == documents.c.id
-        )
-        for column, value in (("district", district), ("commune", commune), ("year", year), ("kind", kind),
-                              ("access", access), ("sha256", sha256)):
-            if value is not None:
-                query = query.where(documents.c[column] == value)
-        if ids is not None:
-            query = query.where(documents.c.id.in_(ids))
+        ).where(*conditions)
         query = query.order_by(documents.c.created_at, documents.c.id)
         with self.engine.connect() as conn:
             return [_document_from_row(row._mapping) for row in conn.execute(query)]
