@@ -51,7 +51,7 @@ def document_pages(archive: Archive, doc_id: str) -> list[IndexedPage]:
     doc = archive.catalog.document(doc_id)
     if doc is None:
         return []
-    meta = {k: v for k, v in doc.meta.as_dict().items()}
+    meta = doc.meta.as_dict()
     return [IndexedPage(doc_id=doc_id, page_no=p.page_no, text=p.text, **meta)  # type: ignore[arg-type]
             for p in archive.catalog.pages(doc_id)]
 
