@@ -8,7 +8,8 @@ Backend-neutral on purpose: both engines index the same terms, so one matcher ov
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import islice
 from dataclasses import dataclass
 
 from corpus.models import Word
@@ -53,29 +54,29 @@ def marked(folded: Sequence[str], wanted: list[Target]) -> set[int]:
     """Indexes of the syllables in ``folded`` that belong to a hit."""
     hits: set[int] = set()
     for target in wanted:
-        n = len(target.folded)
-        for i in range(len(folded) - n + 1):
-            if n == 1 and target.fuzzy and len(target.folded[0]) >= FUZZY_MIN:
-                if within_one_edit(folded[i], target.folded[0]):
-                    hits.add(i)
-            elif tuple(folded[i:i + n]) == target.folded:
+        first, n = target.folded[0], len(target.folded)
+        if n == 1 and target.fuzzy and len(first) >= FUZZY_MIN:
+            hits.update(i for i, term in enumerate(folded) if within_one_edit(term, first))
+            continue
+        for i in [i for i, term in enumerate(folded) if term == first]:  # a C-speed scan, then check
+            if n == 1 or tuple(folded[i:i + n]) == target.folded:
                 hits.update(range(i, i + n))
     return hits
 
 
 def snippet(text: str, wanted: list[Target], window: int = WINDOW) -> str:
     """An HTML-escaped stretch of ``text`` around its densest hits, hits in <mark>."""
-    spans = folded_spans(text)
-    if not spans:
+    terms, spans_from = folded_syllables(text)
+    if not terms:
         return html.escape(text[:200])
-    hits = marked([term for _, _, term in spans], wanted)
-    start = _densest(sorted(hits), len(spans), window)
-    end = min(len(spans), start + window)
+    hits = marked(terms, wanted)
+    start = _densest(sorted(hits), len(terms), window)
+    end = min(len(terms), start + window)
+    spans = list(islice(spans_from, start, end))  # positions only for the syllables shown
     out = ["…" if start > 0 else ""]
-    pos = spans[start][0]
+    pos = spans[0][0]
     open_mark = False
-    for i in range(start, end):
-        s, e, _ = spans[i]
+    for i, (s, e) in enumerate(spans, start):
         gap = text[pos:s]
         if open_mark and (i not in hits or gap.strip()):
             out.append("</mark>")
@@ -88,20 +89,21 @@ def snippet(text: str, wanted: list[Target], window: int = WINDOW) -> str:
         pos = e
     if open_mark:
         out.append("</mark>")
-    out.append("…" if end < len(spans) else html.escape(text[pos:].rstrip()))
+    out.append("…" if end < len(terms) else html.escape(text[pos:].rstrip()))
     return "".join(out)
 
 
-def folded_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded syllable) for each syllable of ``text``.
+def folded_syllables(text: str) -> tuple[list[str], Iterator[tuple[int, int]]]:
+    """Each syllable of ``text`` folded, and a lazy iterator of their (start, end) in ``text``.
 
     Folding drops tone marks, so where a tone sits no longer matters and the costly per-syllable
-    canonicalisation can be skipped: one C-level translate of the whole page instead.
+    canonicalisation can be skipped: one C-level translate and one C-level findall for the page.
     """
     folded = fold(text).lower()
     if len(folded) != len(text):  # a character whose lowercase is longer: go syllable by syllable
-        return [(m.start(), m.end(), fold_syllable(m.group().lower())) for m in SYLLABLE.finditer(text)]
-    return [(m.start(), m.end(), m.group()) for m in SYLLABLE.finditer(folded)]
+        found = list(SYLLABLE.finditer(text))
+        return [fold_syllable(m.group().lower()) for m in found], (m.span() for m in found)
+    return SYLLABLE.findall(folded), (m.span() for m in SYLLABLE.finditer(folded))
 
 
 def _densest(hits: list[int], total: int, window: int) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
@@ -22,8 +23,9 @@ from whoosh.system import pack_uint
 
 from search_index.analysis import analyze, fold_syllable, pairs
 from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
-                                  RawHit, RawResults, best_pages, count_facets)
-from search_index.whoosh_fast import CachedLengthsBM25F, FastSegmentWriter, ParallelSegmentWriter
+                                  RawHit, RawResults, count_facets)
+from search_index.whoosh_arrays import ArraySearcher, best_of_each, ranked
+from search_index.whoosh_fast import FastSegmentWriter, ParallelSegmentWriter
 from search_index.query import AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 
 EXACT_BOOST = 2.0
@@ -112,27 +114,24 @@ class WhooshBackend(Backend):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.ix = whoosh_index.open_dir(str(path))
-        self._searcher = None
-        self._doc_ids: list[str] = []
+        self._view: _SearcherView | None = None
         # One searcher is kept and renewed in place: two threads in it at once read each other's
         # file positions (UnpicklingError under 8 web clients). Searching is CPU-bound under the
         # GIL anyway, so one search at a time per index costs nothing.
         self._one_at_a_time = threading.Lock()
 
-    def searcher(self):  # type: ignore[no-untyped-def]
+    def view(self) -> "_SearcherView":
         """One searcher kept open, renewed when a writer has committed since (a web app's case)."""
-        if self._searcher is None or not self._searcher.up_to_date():
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = self.ix.searcher(weighting=CachedLengthsBM25F())
-            # docnum → doc_id for every page, read once: grouping and facets look up every hit.
-            self._doc_ids = list(self._searcher.reader().column_reader("doc_id"))
-        return self._searcher
+        if self._view is None or not self._view.searcher.up_to_date():
+            if self._view is not None:
+                self._view.searcher.close()
+            self._view = _SearcherView(self.ix.searcher())
+        return self._view
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        if self._view is not None:
+            self._view.searcher.close()
+            self._view = None
 
     @classmethod
     def create(cls, path: Path) -> "WhooshBackend":
@@ -156,38 +155,44 @@ class WhooshBackend(Backend):
 
     def search(self, compiled: Compiled) -> RawResults:
         with self._one_at_a_time:
-            return self._search(compiled)
+            return self.view().search(compiled)
 
-    def _search(self, compiled: Compiled) -> RawResults:
-        query = compile_query(compiled)
-        searcher = self.searcher()
-        doc_ids = self._doc_ids
+
+class _SearcherView:
+    """An open searcher with what every search reuses: decoded postings, each page's document."""
+
+    def __init__(self, searcher) -> None:  # type: ignore[no-untyped-def]
+        self.searcher = searcher
+        self.arrays = ArraySearcher(searcher)
+        self.doc_names, self.doc_of_page = np.unique(self.arrays.column("doc_id").astype(str), return_inverse=True)
+        self._metas: dict[int, dict[str, object]] = {}  # document ordinal → its fields
+
+    def meta(self, ordinal: int, docnum: int) -> dict[str, object]:
+        if ordinal not in self._metas:
+            self._metas[ordinal] = _meta(self.searcher.stored_fields(docnum))
+        return self._metas[ordinal]
+
+    def search(self, compiled: Compiled) -> RawResults:
         results = RawResults()
-        docnums = list(searcher.docs_for_query(query))
-        results.total_pages = len(docnums)
-        if not docnums:
+        matches = self.arrays.matches(compile_query(compiled))
+        results.total_pages = len(matches)
+        if not len(matches):
             return results
-        first_page: dict[str, int] = {}
-        per_doc: Counter = Counter()
-        for docnum in docnums:
-            doc_id = doc_ids[docnum]
-            per_doc[doc_id] += 1
-            first_page.setdefault(doc_id, docnum)
-        results.total_documents = len(per_doc)
+        docs_of = self.doc_of_page[matches.docs]
+        counts = np.bincount(docs_of, minlength=len(self.doc_names))
+        present = np.flatnonzero(counts)
+        results.total_documents = len(present)
         if compiled.with_facets:
-            metas = {d: _meta(searcher.stored_fields(n)) for d, n in first_page.items()}
-            results.facets = count_facets(metas)
-
-        def fetch(n: int) -> list[RawHit]:
-            if compiled.sort == "relevance":
-                hits = searcher.search(query, limit=n)
-            else:
-                hits = searcher.search(query, limit=n, sortedby="year", reverse=compiled.sort == "-year")
-            return [RawHit(h["doc_id"], h["page_no"], h.score or 0.0, h["text"], _meta(h.fields()))
-                    for h in hits]
-
-        results.hits = best_pages(fetch, len(docnums), compiled.want_docs, compiled.per_doc)
-        results.pages_per_doc = dict(per_doc)
+            _, first = np.unique(docs_of, return_index=True)
+            results.facets = count_facets({int(o): self.meta(int(o), int(matches.docs[i]))
+                                           for o, i in zip(present, first)})
+        by_year = None if compiled.sort == "relevance" else self.arrays.column("year")
+        order = ranked(matches, by_year, reverse=compiled.sort == "-year")
+        chosen = order[best_of_each(docs_of[order], compiled.want_docs, compiled.per_doc)]
+        for docnum, score in zip(matches.docs[chosen].tolist(), matches.scores[chosen].tolist()):
+            stored = self.searcher.stored_fields(docnum)
+            results.hits.append(RawHit(stored["doc_id"], stored["page_no"], score, stored["text"], _meta(stored)))
+            results.pages_per_doc[stored["doc_id"]] = int(counts[self.doc_of_page[docnum]])
         return results
 
 

@@ -1,5 +1,4 @@
-"""Whoosh 2.7.4 made faster where it spends its time: writing postings, and reading field lengths
-while scoring. Same segment files, same scores.
+"""Whoosh 2.7.4 made faster where it spends its time writing postings. Same segment files.
 
 Whoosh's own ``SegmentWriter`` sends every posting through a sorting pool (a size estimate and
 asserts per posting, a sort of all posting tuples, spill files) and then, per posting, through
@@ -26,7 +25,6 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
-from whoosh.scoring import BM25F, WeightLengthScorer
 from whoosh.writing import SegmentWriter
 
 
@@ -195,33 +193,6 @@ def _child_segment(ix: Any, to_fields: ToFields, jobs: Any, results: Any, option
         results.put(("segment", writer._finalize_segment() if writer._added else None))
     except BaseException as exc:  # reported to the parent, which raises it
         results.put(("error", f"{type(exc).__name__}: {exc}"))
-
-
-class CachedLengthsBM25F(BM25F):
-    """Whoosh's BM25F with each segment's field lengths read once into a list.
-
-    Whoosh's scorer reads a page's field length from the segment's length column on every
-    scored hit (a file read through four Python calls); with every hit of a common word scored,
-    that was half the query time. Same formula, same numbers. Make one per searcher: the cache
-    belongs to that searcher's segments.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lengths: dict[tuple[int, str], list[int]] = {}
-
-    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        if isinstance(scorer, WeightLengthScorer):
-            lengths = self._lengths(searcher.reader(), fieldname)
-            scorer.dfl = lengths.__getitem__
-        return scorer
-
-    def _lengths(self, reader: Any, fieldname: str) -> list[int]:
-        key = (id(reader), fieldname)
-        if key not in self.lengths:
-            self.lengths[key] = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
-        return self.lengths[key]
 
 
 def _next_job(jobs: Any, parent: int) -> Any:
