@@ -8,24 +8,20 @@ Backend-neutral on purpose: both engines index the same terms, so one matcher ov
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
 from itertools import islice
-from dataclasses import dataclass
 
 from corpus.models import Word
-from search_index.analysis import SYLLABLE, fold_syllable, syllables
-from sohoa.vietnamese import fold
+from search_index.analysis import SYLLABLE, fold_syllable
+from search_index.hits import Target, hit_starts
 from search_index.models import Box
 from search_index.query import AllOf, AnyOf, Node, Not, Words
+from sohoa.vietnamese import nfc
 
 WINDOW = 40  # syllables in a snippet
-FUZZY_MIN = 4
-
-
-@dataclass(frozen=True)
-class Target:
-    folded: tuple[str, ...]
-    fuzzy: bool
+CONTEXT = 3  # syllables shown before the first hit
+AVERAGE_SYLLABLE = 5  # characters, with the space after it
+LONGEST_SYLLABLE = 12  # characters, with punctuation after it: bounds how far back to look
 
 
 def targets(node: Node | None, fuzzy: bool = False) -> list[Target]:
@@ -37,95 +33,74 @@ def targets(node: Node | None, fuzzy: bool = False) -> list[Target]:
     return []  # Not, filters: nothing to show
 
 
-def within_one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
-
-
-def marked(folded: Sequence[str], wanted: list[Target]) -> set[int]:
-    """Indexes of the syllables in ``folded`` that belong to a hit."""
-    hits: set[int] = set()
-    for target in wanted:
-        first, n = target.folded[0], len(target.folded)
-        if n == 1 and target.fuzzy and len(first) >= FUZZY_MIN:
-            hits.update(i for i, term in enumerate(folded) if within_one_edit(term, first))
-            continue
-        for i in [i for i, term in enumerate(folded) if term == first]:  # a C-speed scan, then check
-            if n == 1 or tuple(folded[i:i + n]) == target.folded:
-                hits.update(range(i, i + n))
-    return hits
-
-
 def snippet(text: str, wanted: list[Target], window: int = WINDOW) -> str:
-    """An HTML-escaped stretch of ``text`` around its densest hits, hits in <mark>."""
-    terms, spans_from = folded_syllables(text)
-    if not terms:
+    """An HTML-escaped stretch of ``window`` syllables of ``text`` around its densest hits, hits in <mark>."""
+    text = nfc(text)
+    hits = hit_starts(text, tuple(wanted))
+    spans = _window(text, sorted(hits), window)
+    if not spans:
         return html.escape(text[:200])
-    hits = marked(terms, wanted)
-    start = _densest(sorted(hits), len(terms), window)
-    end = min(len(terms), start + window)
-    spans = list(islice(spans_from, start, end))  # positions only for the syllables shown
-    out = ["…" if start > 0 else ""]
+    out = ["…" if spans[0][0] > 0 and SYLLABLE.search(text, 0, spans[0][0]) else ""]
     pos = spans[0][0]
     open_mark = False
-    for i, (s, e) in enumerate(spans, start):
+    for s, e in spans:
         gap = text[pos:s]
-        if open_mark and (i not in hits or gap.strip()):
+        if open_mark and (s not in hits or gap.strip()):
             out.append("</mark>")
             open_mark = False
         out.append(html.escape(gap))
-        if i in hits and not open_mark:
+        if s in hits and not open_mark:
             out.append("<mark>")
             open_mark = True
         out.append(html.escape(text[s:e]))
         pos = e
     if open_mark:
         out.append("</mark>")
-    out.append("…" if end < len(terms) else html.escape(text[pos:].rstrip()))
+    out.append("…" if SYLLABLE.search(text, pos) else html.escape(text[pos:].rstrip()))
     return "".join(out)
 
 
-def folded_syllables(text: str) -> tuple[list[str], Iterator[tuple[int, int]]]:
-    """Each syllable of ``text`` folded, and a lazy iterator of their (start, end) in ``text``.
+def _window(text: str, hits: list[int], window: int) -> list[tuple[int, int]]:
+    """(start, end) of the ``window`` syllables to show: a few before the densest run of hits,
+    or the last ``window`` of the page when the run is near its end."""
+    begin = 0
+    if hits:
+        first = _densest(hits, window * AVERAGE_SYLLABLE)
+        looked_from = _syllable_start(text, first - LONGEST_SYLLABLE * CONTEXT)
+        before = [m.start() for m in SYLLABLE.finditer(text, looked_from, first)]
+        begin = before[-CONTEXT] if len(before) >= CONTEXT else looked_from
+    spans = [m.span() for m in islice(SYLLABLE.finditer(text, begin), window)]
+    if len(spans) < window and begin > 0:  # near the end: show the page's last syllables
+        tail = _syllable_start(text, len(text) - window * LONGEST_SYLLABLE)
+        spans = [m.span() for m in SYLLABLE.finditer(text, tail)][-window:]
+    return spans
 
-    Folding drops tone marks, so where a tone sits no longer matters and the costly per-syllable
-    canonicalisation can be skipped: one C-level translate and one C-level findall for the page.
-    """
-    folded = fold(text).lower()
-    if len(folded) != len(text):  # a character whose lowercase is longer: go syllable by syllable
-        found = list(SYLLABLE.finditer(text))
-        return [fold_syllable(m.group().lower()) for m in found], (m.span() for m in found)
-    return SYLLABLE.findall(folded), (m.span() for m in SYLLABLE.finditer(folded))
+
+def _syllable_start(text: str, pos: int) -> int:
+    """``pos``, moved back to the start of the syllable it falls in (0 at most)."""
+    pos = max(0, pos)
+    while pos > 0 and SYLLABLE.match(text, pos - 1):
+        pos -= 1
+    return pos
 
 
-def _densest(hits: list[int], total: int, window: int) -> int:
-    """Start of the window holding the most hits (a little context before the first)."""
-    if not hits:
-        return 0
+def _densest(hits: list[int], width: int) -> int:
+    """The first hit of the stretch ``width`` characters wide holding the most hits."""
     best, best_count, j = hits[0], 0, 0
     for i, h in enumerate(hits):
-        while hits[j] < h - window + 1:
+        while hits[j] < h - width + 1:
             j += 1
         if i - j + 1 > best_count:
             best, best_count = hits[j], i - j + 1
-    return max(0, min(best - 3, total - window))
+    return best
 
 
 def boxes(words: list[Word], wanted: list[Target]) -> list[Box]:
     """The OCR words that contain a hit, with their boxes on the page image."""
-    owner: list[int] = []
-    folded: list[str] = []
-    for index, word in enumerate(words):
-        for term in syllables(word.text):
-            owner.append(index)
-            folded.append(fold_syllable(term))
-    hit_words = sorted({owner[i] for i in marked(folded, wanted)})
+    starts, at = [], 0
+    for word in words:  # the words joined by spaces, as the page's text reads
+        starts.append(at)
+        at += len(nfc(word.text)) + 1
+    hits = hit_starts(" ".join(nfc(w.text) for w in words), tuple(wanted))
+    hit_words = sorted({bisect_right(starts, h) - 1 for h in hits})
     return [Box(words[i].text, words[i].left, words[i].top, words[i].width, words[i].height) for i in hit_words]

@@ -28,6 +28,9 @@ MAX_CLAUSES = 64
 MAX_DEPTH = 16
 
 
+FUZZY_MIN = 4  # letters a word needs before `~` (or fuzzy=True) lets one letter differ
+
+
 @dataclass(frozen=True)
 class Words:
     """One syllable, or several that must stand next to each other (a phrase)."""

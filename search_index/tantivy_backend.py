@@ -19,10 +19,9 @@ from tantivy import Query as TQ
 from search_index.analysis import analyze, fold_syllable, pairs
 from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
                                   RawHit, RawResults, best_pages)
-from search_index.query import AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
+from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 
 EXACT_BOOST = 2.0
-FUZZY_MIN = 4
 TERMS_FIELDS = ("exact", "folded", "pairs")
 FACET_SIZE = 200
 

@@ -26,10 +26,9 @@ from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, 
                                   RawHit, RawResults, count_facets)
 from search_index.whoosh_arrays import ArraySearcher, best_of_each, ranked
 from search_index.whoosh_fast import FastSegmentWriter, ParallelSegmentWriter
-from search_index.query import AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
+from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 
 EXACT_BOOST = 2.0
-FUZZY_MIN = 4
 
 
 class Syllables(TEXT):
