@@ -12,7 +12,9 @@ import statistics
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -44,8 +46,27 @@ def load_average() -> str:
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+def _process_name(pid: int) -> str:
+    """A short name for a process of sohoa's tree: the program, or for Python the module it runs."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    words = [a.decode(errors="replace") for a in argv if a]
+    if not words:
+        return "?"
+    program = Path(words[0]).name
+    if program.startswith("python") and "-m" in words[:-1]:
+        return f"python -m {words[words.index('-m') + 1]}"
+    return program
+
+
+def _tree_rss(pid: int) -> dict[int, int]:
+    """Resident memory (bytes) of a process and each of its descendants, from /proc.
+
+    A child that has forked but not yet exec'd its program (its command line still the parent's)
+    shares the parent's pages and counts 0: summed, it would count the parent twice.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -58,33 +79,70 @@ def _tree_rss(pid: int) -> int:
             continue
         children.setdefault(parent, []).append(int(entry.name))
         rss[int(entry.name)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [pid]
+    tree: dict[int, int] = {}
+    stack = [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
-        stack.extend(children.get(current, []))
-    return total
+        tree[current] = rss.get(current, 0)
+        for child in children.get(current, []):
+            if _cmdline(child) == _cmdline(current):
+                tree[child] = 0
+                continue
+            stack.append(child)
+    return tree
 
 
-def run_with_peak_memory(command: Sequence[str], **kwargs: object) -> tuple[float, int, int]:
-    """Run a command; return (wall seconds, peak RSS of its whole tree in bytes, exit code)."""
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@dataclass
+class PeakMemory:
+    """Peak RSS of a process tree, what each process held at that moment, and each name's own peak."""
+
+    seconds: float
+    peak: int  # bytes, the whole tree
+    returncode: int
+    at_peak: dict[str, int] = field(default_factory=dict)  # process name (×count) → bytes, at the tree's peak
+    own_peaks: dict[str, int] = field(default_factory=dict)  # process name → the most one such process held
+
+    def breakdown(self) -> str:
+        return ", ".join(f"{name} {rss / 1e6:.0f}" for name, rss in sorted(self.at_peak.items(), key=lambda i: -i[1]))
+
+
+def run_with_peak_memory(command: Sequence[str], **kwargs: object) -> PeakMemory:
+    """Run a command; sample its whole process tree's RSS every 0.1 s until it ends."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)  # type: ignore[call-overload]
-    peak = 0
+    result = PeakMemory(0.0, 0, 0)
+    names: dict[int, str] = {}
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            tree = _tree_rss(proc.pid)
+            for pid, rss in tree.items():
+                name = names.setdefault(pid, _process_name(pid))
+                result.own_peaks[name] = max(result.own_peaks.get(name, 0), rss)
+            if sum(tree.values()) > result.peak:
+                result.peak = sum(tree.values())
+                counted = Counter(names[pid] for pid in tree)
+                result.at_peak = {}
+                for pid, rss in tree.items():
+                    label = names[pid] + (f" ×{counted[names[pid]]}" if counted[names[pid]] > 1 else "")
+                    result.at_peak[label] = result.at_peak.get(label, 0) + rss
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    proc.wait()
+    proc.communicate()
     done.set()
     sampler.join()
-    return time.perf_counter() - start, peak, proc.returncode
+    result.seconds, result.returncode = time.perf_counter() - start, proc.returncode
+    return result
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -95,11 +95,13 @@ def main() -> None:
         long_pdf = work / "long.pdf"
         make_scan(long_pdf, pages=args.memory_pages, font="serif", variant="clean", seed=2)
         cpu = cpu_seconds()
-        seconds, peak, code = run_with_peak_memory([*SOHOA, "--archive", str(work / "long"), "ingest",
-                                                     str(long_pdf)])
+        memory = run_with_peak_memory([*SOHOA, "--archive", str(work / "long"), "ingest", str(long_pdf)])
         print(f"\n{args.memory_pages}-page PDF ({long_pdf.stat().st_size / 1e6:.1f} MB): peak RSS of the whole "
-              f"process tree {peak / 1e6:.0f} MB, {seconds:.0f} s wall, {cpu_seconds() - cpu:.0f} CPU-s, exit {code}; "
-              f"{load_average()}")
+              f"process tree {memory.peak / 1e6:.0f} MB, {memory.seconds:.0f} s wall, {cpu_seconds() - cpu:.0f} CPU-s, "
+              f"exit {memory.returncode}; {load_average()}")
+        print(f"  at the peak (MB): {memory.breakdown()}")
+        print("  each process's own peak (MB): "
+              + ", ".join(f"{name} {rss / 1e6:.0f}" for name, rss in sorted(memory.own_peaks.items(), key=lambda i: -i[1])))
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -20,6 +20,7 @@ from prefect.context import get_run_context
 from corpus.archive import Archive
 from corpus.models import Document, Page
 from ocr.pipeline import OcrOptions
+from sohoa import heap
 from sohoa import ingest as steps
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.settings import Settings
@@ -175,7 +176,8 @@ def run_ingest(settings: Settings, jobs: list[steps.Job], options: OcrOptions | 
                force: bool = False, reporter: Reporter | None = None, cluster: str | None = None
                ) -> list[DocumentResult]:
     """Run the flow with a page pool as wide as ``settings.jobs``, or on the Dask cluster at ``cluster``."""
-    with flow_session(settings), api_for_workers(cluster):
+    heap.return_large_blocks_to_the_system()  # page arrays freed are given back, not kept per thread
+    with flow_session(settings, serve_api=not cluster), api_for_workers(cluster):
         configured = ingest_flow.with_options(task_runner=page_runner(settings, cluster))
         try:
             return configured(settings, jobs, options or OcrOptions(), force, reporter)

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sohoa.settings import Settings
 
@@ -26,6 +27,8 @@ def configure(settings: Settings) -> None:
     settings.home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(settings.home / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # sohoa uses no Prefect blocks: registering Prefect's block types costs ~0.8 CPU-s a new database
+    os.environ.setdefault("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
@@ -34,15 +37,24 @@ def configure(settings: Settings) -> None:
 
 
 @contextmanager
-def flow_session(settings: Settings) -> Iterator[None]:
-    """Run flows quietly: no heartbeat thread (it adds ~1 s to every flow's exit), no shutdown noise."""
+def flow_session(settings: Settings, *, serve_api: bool = True) -> Iterator[None]:
+    """Run flows quietly: no heartbeat thread (it adds ~1 s to every flow's exit), no shutdown noise.
+
+    With no Prefect server configured, the API is served from this process (flows.embedded_api)
+    unless ``serve_api`` is False (a Dask cluster's workers are given Prefect's own instead).
+    """
     configure(settings)
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows import embedded_api
 
     # Failed tasks are reported by sohoa itself, once, in the user's terms.
     for name in ("prefect.task_runs", "prefect.flow_runs", "prefect.task_engine", "prefect.flow_engine"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), _silenced_stderr_at_exit():
+    session: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if serve_api and embedded_api.wanted():
+        session[PREFECT_API_URL] = embedded_api.embedded_api_url()
+    with temporary_settings(session), _silenced_stderr_at_exit():
         yield
 
 

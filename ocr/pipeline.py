@@ -6,10 +6,12 @@ loop, a thread pool or a Prefect flow) decides.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from corpus.archive import words_json
 from corpus.models import Page
@@ -62,18 +64,30 @@ def encode_processed(image: np.ndarray, binary: bool = True) -> bytes:
     return buffer.tobytes()
 
 
+def thresholded_png(tiff: bytes) -> bytes:
+    """Tesseract's own black-and-white page (its TIFF) as a 1-bit PNG: ~35 ms and ~0.15 MB, where the
+    grey page it thresholded costs ~225 ms and ~6 MB as PNG on an aged scan."""
+    with Image.open(io.BytesIO(tiff)) as image:
+        buffer = io.BytesIO()
+        image.convert("1").save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
+
+
 def ocr_page(source: Source, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
     rendered = render_page(source, page_no, dpi=options.dpi, max_pixels=options.max_pixels)
     prepared = prepare(rendered.image, rendered.dpi, options.preprocess)
+    del rendered  # the page as rendered is not needed again: not held while Tesseract reads
     gray, steps = prepared.image, prepared.steps
     height, width = gray.shape
     # image.jpg is upright and level like the processed page, so word boxes fall on its words.
-    files: dict[str, bytes | str] = {"image.jpg": encode_page_image(prepared.view),
-                                     "processed.png": encode_processed(gray, prepared.binary)}
+    files: dict[str, bytes | str] = {"image.jpg": encode_page_image(prepared.view)}
     if ink_ratio(gray) < BLANK_INK_RATIO:
+        files["processed.png"] = encode_processed(gray, prepared.binary)
         return PageOutcome(_blank_page(doc_id, page_no, width, height, prepared.dpi, steps), files)
     psm, columns = (options.psm, None) if options.psm else choose_psm(gray)
     result = recognize(gray, prepared.dpi, RecognizeOptions(language=options.language, psm=psm))
+    files["processed.png"] = (thresholded_png(result.thresholded) if result.thresholded
+                              else encode_processed(gray, prepared.binary))
     quality = assess(((w.text, w.confidence) for w in result.words), options.review)
     page = Page(
         doc_id=doc_id, page_no=page_no, text=result.text, mean_confidence=result.mean_confidence,

@@ -52,7 +52,7 @@ class PreparedPage:
 
 
 def to_grayscale(image: Image.Image) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(image.convert("L")))
+    return np.ascontiguousarray(np.asarray(image if image.mode == "L" else image.convert("L")))
 
 
 def prepare(image: Image.Image, dpi: int, options: PreprocessOptions | None = None) -> PreparedPage:

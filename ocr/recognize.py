@@ -42,6 +42,7 @@ class OcrResult:
     psm: int
     alto: str = ""  # ALTO XML, word confidences in WC (0-1)
     text_pdf: bytes = b""  # one PDF page holding only the invisible text layer
+    thresholded: bytes = b""  # the black-and-white image Tesseract read, as it wrote it (TIFF, 1 bit)
 
     @property
     def mean_confidence(self) -> float | None:
@@ -88,8 +89,10 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         image_path = Path(tmp, "page.pgm")  # PNM: the cheapest format for Leptonica to read
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
-        # One run writes every output: text, hOCR, ALTO, words (TSV) and a text-only PDF layer.
-        config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1"
+        # One run writes every output: text, hOCR, ALTO, words (TSV), a text-only PDF layer, and
+        # the page after Tesseract's own thresholding (out.processed.tif, a few ms).
+        config = (f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1 "
+                  "-c tessedit_write_images=1")
         try:
             run_tesseract(str(image_path), str(base), extension="txt hocr alto pdf", lang=options.language,
                                       config=config, timeout=options.timeout)
@@ -103,7 +106,10 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
         alto = nfc(base.with_suffix(".xml").read_text(encoding="utf-8"))
         text_pdf = base.with_suffix(".pdf").read_bytes()
-    return OcrResult(text=text, words=words, hocr=hocr, psm=options.psm, alto=alto, text_pdf=text_pdf)
+        thresholded = base.with_name("out.processed.tif")
+        thresholded_bytes = thresholded.read_bytes() if thresholded.exists() else b""
+    return OcrResult(text=text, words=words, hocr=hocr, psm=options.psm, alto=alto, text_pdf=text_pdf,
+                     thresholded=thresholded_bytes)
 
 
 def parse_tsv(tsv: str) -> list[Word]:

@@ -146,6 +146,10 @@ def scan_resolution(path: Path, page_no: int) -> int | None:
 
 
 def _render_pdf_page(path: Path, page_no: int, dpi: int, max_pixels: int) -> RenderedPage:
+    from ocr.embedded import embedded_scan
+
+    if (scan := embedded_scan(path, page_no, dpi, max_pixels)) is not None:
+        return RenderedPage(Image.fromarray(scan[0]), scan[1])  # the array's memory, not a copy
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 
@@ -155,7 +159,8 @@ def _render_pdf_page(path: Path, page_no: int, dpi: int, max_pixels: int) -> Ren
     if native and 72 <= native < dpi:
         dpi = native
     try:
-        images = convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=False,
+        # grey straight from Poppler: a third of the memory of RGB, and all that OCR reads
+        images = convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=True,
                                    fmt="ppm", timeout=300)
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise InputFileError(f"{path}: page {page_no} cannot be rendered ({exc})") from None

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from corpus.archive import Archive
 from ocr.metrics import error_rates
@@ -57,6 +58,9 @@ def test_skewed_typewriter_pages_are_read_well(skewed_typewriter) -> None:
         assert page.quality["syllable_share"] > 0.95
         assert any(s["step"] == "deskew" and s["applied"] for s in page.steps)
         assert {"image.jpg", "processed.png", "page.alto.xml", "text.pdf", "page.hocr"} <= set(page.files)
+        # what Tesseract read after its own thresholding: black and white, the page's geometry
+        with Image.open(archive.path(page.files["processed.png"])) as processed:
+            assert processed.mode == "1" and processed.size == (page.width, page.height)
     archive.close()
 
 

@@ -1,0 +1,26 @@
+"""glibc's heap, tuned for threads that each allocate and free whole-page arrays.
+
+A 300-dpi page is an 8.7 MB array, and preprocessing makes a few of them per page. glibc serves
+such blocks with mmap at first, but after the first one is freed it raises its mmap threshold
+(up to 32 MB) and serves the next ones from per-thread heaps, which keep what is freed: with
+two page threads the ingest process grew by ~100 MB over a few pages and never gave it back.
+A fixed threshold keeps large blocks on mmap, returned to the system as soon as they are freed.
+Measured on 8 pages, 2 threads: peak RSS 290 → 233 MB, 249 → 135 MB after the pages.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+
+_M_MMAP_THRESHOLD = -3  # mallopt parameter number, from glibc's malloc.h
+_THRESHOLD = 1 << 20  # blocks of 1 MiB and more (a page row band, a whole page) go to mmap
+
+
+def return_large_blocks_to_the_system() -> bool:
+    """Fix glibc's mmap threshold for this process; False where the C library is not glibc."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, _THRESHOLD))
+    except (OSError, AttributeError):  # musl, macOS: no mallopt, and nothing of this to tune
+        return False
