@@ -1,6 +1,6 @@
 """Scaling figures: OCR throughput on Dask workers against the local runner, catalog write rates.
 
-    python -m bench.scale_bench [--pages 24] [--rounds 3] [--rows 400] [--skip-ocr] [--json out.json]
+    python -m bench.scale_bench [--pages 16] [--rounds 3] [--rows 400] [--skip-ocr] [--json out.json]
 
 OCR (bench/scale_ocr.py): a clean PDF of ``--pages`` pages, a new one each round, ingested by
 each runner in turn, the order rotated every round: the local thread pool (2 threads, the
@@ -127,7 +127,7 @@ def bench_catalog(rows: int, folder: Path) -> list[dict[str, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=24)
+    parser.add_argument("--pages", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=400)
     parser.add_argument("--skip-ocr", action="store_true")
