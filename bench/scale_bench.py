@@ -1,12 +1,15 @@
 """Scaling figures: OCR throughput on Dask workers against the local runner, catalog write rates.
 
-    python -m bench.scale_bench [--pages 8] [--rows 400] [--json out.json]
+    python -m bench.scale_bench [--pages 16] [--rounds 3] [--rows 400] [--skip-ocr] [--json out.json]
 
-OCR: one clean PDF of ``--pages`` pages ingested through the real flow three ways: the local
-thread pool (2 threads, the default on 2 cores), a Dask LocalCluster with 1 worker process and
-with 2 (one thread each). Each runner first ingests a 1-page warm-up document (worker imports,
-Prefect's API); the figure is the page phase: from the document's registration to its finish,
-as pages per second. Scaling efficiency = pages/s with 2 workers ÷ (2 × pages/s with 1).
+OCR (bench/scale_ocr.py): a clean PDF of ``--pages`` pages, a new one each round, ingested by
+each runner in turn, the order rotated every round: the local thread pool (2 threads, the
+default on 2 cores), the flow on a Dask LocalCluster of 1 and of 2 worker processes (one thread
+each), and the same page function sent to those clusters with ``client.map`` (no Prefect). Each
+runner first ingests a 2-page warm-up document (every worker imports and opens the archive).
+Before each run the bench waits for the machine's other users to quieten, and it reports their
+share of the cores during the run. Figures are medians over the rounds; scaling efficiency =
+pages/s with 2 workers ÷ (2 × pages/s with 1), in steady state.
 
 Catalog: what the flow writes per page (the page row, then its provenance event: two
 transactions) from 1 and 2 writer processes, on SQLite (WAL, in the archive) and on a real
@@ -27,84 +30,44 @@ from pathlib import Path
 from bench.common import print_table
 
 CATALOG_TEXT = ("Lịch sử Đảng bộ xã Cự Khối giai đoạn 1930–1975: phong trào cách mạng, hợp tác xã nông nghiệp. " * 20)
+SHOWN = ("runner", "round", "steady_pages_per_s", "page_phase_pages_per_s", "cpu_s_per_page", "others_share",
+         "tasks_per_worker")
 
 
-class PhaseClock:
-    """A flow reporter that notes when the document was registered and when it was finished."""
-
-    def __init__(self) -> None:
-        self.start = self.end = 0.0
-
-    def document_registered(self, job: object, registration: object) -> None:
-        self.start = time.perf_counter()
-
-    def page_done(self, doc_id: str, page_no: int) -> None:
-        pass
-
-    def document_done(self, result: object) -> None:
-        self.end = time.perf_counter()
-
-
-def ocr_rate(name: str, pdf: Path, warmup: Path, folder: Path, cluster: str | None, jobs: int) -> dict[str, object]:
-    from flows.ingest import run_ingest
-    from sohoa.ingest import Job
-    from sohoa.settings import Settings
-
-    settings = dataclasses.replace(Settings.from_env(folder / name), jobs=jobs)
-    run_ingest(settings, [Job(warmup)], cluster=cluster)
-    clock = PhaseClock()
-    started = time.perf_counter()
-    [result] = run_ingest(settings, [Job(pdf)], cluster=cluster, reporter=clock)
-    total = time.perf_counter() - started
-    assert result.ok and result.document is not None, result.errors
-    pages = result.document.page_count
-    return {"runner": name, "pages": pages, "page_phase_s": round(clock.end - clock.start, 1),
-            "pages_per_s": round(pages / (clock.end - clock.start), 3), "whole_run_s": round(total, 1)}
-
-
-def cpu_per_page(pdf: Path, pages: int) -> dict[str, object]:
-    """CPU seconds one page costs (render, clean, Tesseract, outputs), ours and child processes':
-    unlike wall time, hardly moved by other work on a shared machine. 1 / this = pages/s per core."""
-    import resource
-
-    from ocr.pipeline import OcrOptions, ocr_page
-    from ocr.sources import open_source
-
-    source = open_source(pdf)
-
-    def used() -> float:
-        return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-
-    ocr_page(source, "warmup", 1, OcrOptions())
-    before = used()
-    for page_no in range(1, pages + 1):
-        ocr_page(source, "cpu", page_no, OcrOptions())
-    seconds = (used() - before) / pages
-    return {"cpu_s_per_page": round(seconds, 2), "pages_per_s_per_core": round(1 / seconds, 3)}
-
-
-def bench_ocr(pages: int, folder: Path) -> list[dict[str, object]]:
+def bench_ocr(pages: int, rounds: int, folder: Path) -> dict[str, object]:
     from distributed import LocalCluster
 
+    from bench.scale_ocr import Runner, measure, summary, warm_up
     from flows.runtime import configure
     from sohoa.samples import make_scan
     from sohoa.settings import Settings
 
-    configure(Settings.from_env(folder / "prefect"))
-    pdf, warmup = folder / "book.pdf", folder / "warmup.pdf"
-    make_scan(pdf, pages=pages, font="serif", variant="clean", seed=5)
-    make_scan(warmup, pages=1, font="serif", variant="clean", seed=6)
-    rows = [ocr_rate("local threads (2)", pdf, warmup, folder, None, 2)]
-    for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster:
-            rows.append(ocr_rate(f"dask {workers} worker(s)", pdf, warmup, folder, cluster.scheduler_address, 2))
-    one = float(rows[1]["pages_per_s"])  # type: ignore[arg-type]
-    for row, workers in zip(rows, (2, 1, 2)):
-        # Against perfect scaling of one Dask worker: the local pool also runs 2 pages at once.
-        row["efficiency"] = round(float(row["pages_per_s"]) / (workers * one), 2)  # type: ignore[arg-type]
-    return rows
+    def settings(name: str) -> Settings:
+        return dataclasses.replace(Settings.from_env(folder / name), jobs=2)
+
+    configure(settings("prefect"))
+    make_scan(folder / "warmup.pdf", pages=2, font="serif", variant="clean", seed=6)
+    rows: list[dict[str, object]] = []
+    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as one, \
+            LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as two:
+        runners = [Runner("local threads (2)", settings("local")), Runner("dask 1 worker", settings("dask1"), one),
+                   Runner("dask 2 workers", settings("dask2"), two),
+                   Runner("plain dask 1 worker", settings("plain1"), one, prefect=False),
+                   Runner("plain dask 2 workers", settings("plain2"), two, prefect=False)]
+        warm_up(runners, folder / "warmup.pdf")
+        for n in range(rounds):
+            pdf = folder / f"book-{n + 1}.pdf"
+            make_scan(pdf, pages=pages, font="serif", variant="clean", seed=5 + n)
+            shift = n % len(runners)
+            for runner in runners[shift:] + runners[:shift]:
+                rows.append({**measure(runner, pdf, pages), "round": n + 1})
+                print(" ".join(f"{k}={rows[-1].get(k, '')}" for k in SHOWN), flush=True)
+    steady = summary(rows, "steady_pages_per_s")
+    medians = {key: summary(rows, key) for key in ("steady_pages_per_s", "page_phase_pages_per_s",
+                                                   "cpu_s_per_page", "others_share")}
+    efficiency = {"prefect": round(steady["dask 2 workers"] / (2 * steady["dask 1 worker"]), 2),
+                  "plain": round(steady["plain dask 2 workers"] / (2 * steady["plain dask 1 worker"]), 2)}
+    return {"runs": rows, "medians": medians, "efficiency_steady": efficiency}
 
 
 def _write_pages(url: str, writer: int, rows: int, barrier: object) -> float:
@@ -164,28 +127,29 @@ def bench_catalog(rows: int, folder: Path) -> list[dict[str, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--pages", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=400)
     parser.add_argument("--skip-ocr", action="store_true")
+    parser.add_argument("--skip-catalog", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="sohoa-scale-bench-"))
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at start")
     report: dict[str, object] = {"cores": os.cpu_count(), "load_at_start": round(load, 1)}
-    from sohoa.samples import make_scan
-
-    make_scan(folder / "cpu.pdf", pages=3, font="serif", variant="clean", seed=7)
-    cpu = cpu_per_page(folder / "cpu.pdf", 3)
-    print(f"CPU per page: {cpu['cpu_s_per_page']} s = {cpu['pages_per_s_per_core']} pages/s per core")
-    report["cpu"] = cpu
     if not args.skip_ocr:
-        ocr = bench_ocr(args.pages, folder)
-        print_table(list(ocr[0]), [list(r.values()) for r in ocr])
+        ocr = bench_ocr(args.pages, args.rounds, folder)
+        medians = ocr["medians"]
+        names = list(medians["steady_pages_per_s"])  # type: ignore[index]
+        print_table(["runner (medians)", *medians],  # type: ignore[list-item]
+                    [[name, *(round(m[name], 3) for m in medians.values())] for name in names])  # type: ignore[union-attr]
+        print(f"scaling efficiency, steady state (2 workers vs 2 × 1): {ocr['efficiency_steady']}")
         report["ocr"] = ocr
-    catalog = bench_catalog(args.rows, folder)
-    print_table(list(catalog[0]), [list(r.values()) for r in catalog])
-    report["catalog"] = catalog
+    if not args.skip_catalog:
+        catalog = bench_catalog(args.rows, folder)
+        print_table(list(catalog[0]), [list(r.values()) for r in catalog])
+        report["catalog"] = catalog
     report["load_at_end"] = round(os.getloadavg()[0], 1)
     print(f"load average {report['load_at_end']} at end")
     if args.json:
