@@ -85,10 +85,12 @@ def now() -> str:
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets readers (search, web) work while an ingest writes; busy_timeout queues writers.
+    # busy_timeout queues writers, and comes first: switching a new database to WAL takes a write
+    # lock, which another process opening the same fresh catalog may hold for a moment.
+    # WAL lets readers (search, web) work while an ingest writes.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
