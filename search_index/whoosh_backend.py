@@ -2,13 +2,13 @@
 
 Speed comes from doing the analysis once in our own code and handing Whoosh term lists
 (``Syllables.index`` counts them with a C-level Counter instead of Whoosh's token-object
-pipeline) and from answering phrases with syllable-pair terms instead of positions.
+pipeline), from answering phrases with syllable-pair terms instead of positions, and from
+evaluating queries on arrays of postings (``whoosh_arrays``) instead of Whoosh's matchers.
 """
 
 from __future__ import annotations
 
 import threading
-
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,9 +24,9 @@ from whoosh.system import pack_uint
 from search_index.analysis import analyze, fold_syllable, pairs
 from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
                                   RawHit, RawResults, count_facets)
+from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 from search_index.whoosh_arrays import ArraySearcher, best_of_each, ranked
 from search_index.whoosh_fast import FastSegmentWriter, ParallelSegmentWriter
-from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 
 EXACT_BOOST = 2.0
 
