@@ -16,7 +16,6 @@ import os
 import shutil
 import stat
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from corpus.catalog import Catalog
@@ -149,4 +148,5 @@ class Archive:
 
 
 def words_json(words: list[Word]) -> str:
-    return json.dumps([asdict(w) for w in words], ensure_ascii=False)
+    # vars(), not dataclasses.asdict: asdict deep-copies every field (~0.1 CPU-s on a page of 600 words)
+    return json.dumps([vars(w) for w in words], ensure_ascii=False)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ import pytesseract
 from pytesseract.pytesseract import run_tesseract
 
 from corpus.models import Word
+from ocr.tsv import alto_of, read_tsv, text_of, words_of
 from sohoa.errors import MissingDependencyError, SubprocessError
 from sohoa.vietnamese import nfc
 
@@ -89,39 +88,23 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         image_path = Path(tmp, "page.pgm")  # PNM: the cheapest format for Leptonica to read
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
-        # One run writes every output: text, hOCR, ALTO, words (TSV), a text-only PDF layer, and
-        # the page after Tesseract's own thresholding (out.processed.tif, a few ms).
+        # One run writes hOCR, the TSV (words, text and ALTO are derived from it: ocr.tsv), a
+        # text-only PDF layer, and the page after Tesseract's own thresholding (out.processed.tif).
         config = (f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1 "
                   "-c tessedit_write_images=1")
         try:
-            run_tesseract(str(image_path), str(base), extension="txt hocr alto pdf", lang=options.language,
-                                      config=config, timeout=options.timeout)
+            run_tesseract(str(image_path), str(base), extension="hocr pdf", lang=options.language,
+                          config=config, timeout=options.timeout)
         except pytesseract.TesseractNotFoundError:
             tesseract_version()
             raise
         except (pytesseract.TesseractError, RuntimeError) as exc:
             raise SubprocessError(f"tesseract failed: {exc}") from None
-        text = nfc(base.with_suffix(".txt").read_text(encoding="utf-8")).strip()
+        table = read_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
         hocr = nfc(base.with_suffix(".hocr").read_text(encoding="utf-8"))
-        words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
-        alto = nfc(base.with_suffix(".xml").read_text(encoding="utf-8"))
         text_pdf = base.with_suffix(".pdf").read_bytes()
         thresholded = base.with_name("out.processed.tif")
         thresholded_bytes = thresholded.read_bytes() if thresholded.exists() else b""
-    return OcrResult(text=text, words=words, hocr=hocr, psm=options.psm, alto=alto, text_pdf=text_pdf,
+    return OcrResult(text=text_of(table), words=words_of(table), hocr=hocr, psm=options.psm,
+                     alto=alto_of(table, f"tesseract {tesseract_version()}"), text_pdf=text_pdf,
                      thresholded=thresholded_bytes)
-
-
-def parse_tsv(tsv: str) -> list[Word]:
-    """Words (level 5 rows with text) from Tesseract's TSV, numbered by line in reading order."""
-    words: list[Word] = []
-    line_ids: dict[tuple[str, str, str], int] = {}
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        if row.get("level") != "5" or not (row.get("text") or "").strip():
-            continue
-        line_key = (row["block_num"], row["par_num"], row["line_num"])
-        line = line_ids.setdefault(line_key, len(line_ids) + 1)
-        words.append(Word(text=nfc(row["text"].strip()), left=int(row["left"]), top=int(row["top"]),
-                          width=int(row["width"]), height=int(row["height"]),
-                          confidence=max(0.0, float(row["conf"])), line=line))
-    return words

@@ -57,10 +57,11 @@ def test_skewed_typewriter_pages_are_read_well(skewed_typewriter) -> None:
         assert page.quality["psm"] == 4 and not page.needs_review
         assert page.quality["syllable_share"] > 0.95
         assert any(s["step"] == "deskew" and s["applied"] for s in page.steps)
-        assert {"image.jpg", "processed.png", "page.alto.xml", "text.pdf", "page.hocr"} <= set(page.files)
+        assert {"image.jpg", "processed.tif", "page.alto.xml", "text.pdf", "page.hocr"} <= set(page.files)
         # what Tesseract read after its own thresholding: black and white, the page's geometry
-        with Image.open(archive.path(page.files["processed.png"])) as processed:
+        with Image.open(archive.path(page.files["processed.tif"])) as processed:
             assert processed.mode == "1" and processed.size == (page.width, page.height)
+            assert processed.info["compression"] == "group4"  # as Tesseract wrote it, not re-encoded
     archive.close()
 
 

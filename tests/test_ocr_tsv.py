@@ -1,0 +1,74 @@
+"""Text and ALTO derived from Tesseract's TSV read as Tesseract's own renderers write them.
+
+sohoa asks Tesseract for TSV and hOCR only (each extra renderer costs CPU on every page), so
+these tests run the real Tesseract once with its text and ALTO renderers too, and compare.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ocr.tsv import alto_of, read_tsv, text_of, words_of
+from sohoa.samples.render import render_pages
+from sohoa.vietnamese import nfc
+
+HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+PARAGRAPHS = ("Chi bộ Đảng xã Nghĩa Trung được thành lập năm 1930, lãnh đạo nhân dân đấu tranh giành chính quyền.",
+              "Năm 1945, toàn xã đứng lên khởi nghĩa; đồng chí Bí thư chi bộ được bầu làm Chủ tịch Ủy ban.",
+              "Hòa bình lập lại, Đảng bộ lãnh đạo sản xuất, xây dựng hợp tác xã và trường học.")
+
+
+def _tesseract(tmp_path: Path, columns: int, psm: int) -> tuple[str, str, str]:
+    page = render_pages(PARAGRAPHS * 2, pages=1, columns=columns, title="LỊCH SỬ ĐẢNG BỘ")[0]
+    image = tmp_path / "page.png"
+    page.image.crop((0, 0, page.image.width, page.image.height // 2)).save(image)
+    out = tmp_path / "out"
+    subprocess.run(["tesseract", str(image), str(out), "-l", "vie", "--psm", str(psm), "-c", "tessedit_create_tsv=1",
+                    "txt", "alto"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    return tuple(out.with_suffix(s).read_text(encoding="utf-8") for s in (".tsv", ".txt", ".xml"))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("columns", "psm"), [(1, 4), (2, 3)], ids=["one column", "two columns"])
+def test_text_and_alto_match_tesseracts_renderers(tmp_path: Path, columns: int, psm: int) -> None:
+    tsv, txt, alto = _tesseract(tmp_path, columns, psm)
+    table = read_tsv(tsv)
+
+    assert text_of(table) == nfc(txt).strip()
+    assert "\n\n" in text_of(table)  # paragraphs kept apart, as in Tesseract's text
+
+    # Tesseract's ALTO names its input file; sohoa's has no temporary file name to name
+    without_file = re.sub(r"\s*<sourceImageInformation>.*?</sourceImageInformation>", "", alto, flags=re.S)
+    assert alto_of(table, "tesseract 5.3.0").replace("5.3.0", "X") == re.sub(r"tesseract [\d.]+", "tesseract X", without_file)
+
+
+def test_word_confidences_are_fractions_in_alto() -> None:
+    """Tesseract 5.3 writes WC="0.<int>" (5 % became "0.5", 100 % "0.100"): sohoa writes the fraction."""
+    tsv = "\n".join([HEADER,
+                     "1\t1\t0\t0\t0\t0\t0\t0\t800\t400\t-1\t",
+                     "2\t1\t1\t0\t0\t0\t10\t10\t300\t40\t-1\t",
+                     "3\t1\t1\t1\t0\t0\t10\t10\t300\t40\t-1\t",
+                     "4\t1\t1\t1\t1\t0\t10\t10\t300\t40\t-1\t",
+                     "5\t1\t1\t1\t1\t1\t10\t10\t100\t40\t5.376\tđảng",
+                     "5\t1\t1\t1\t1\t2\t130\t10\t100\t40\t100.000000\tbộ",
+                     "5\t1\t1\t1\t1\t3\t250\t10\t10\t40\t95.0\t ", ""])
+    alto = alto_of(read_tsv(tsv), "tesseract 5.3.0")
+
+    assert re.findall(r'WC="([^"]*)"', alto) == ["0.05", "1.00"]
+    assert '<SP WIDTH="20" VPOS="10" HPOS="110"/>' in alto
+    assert alto.count("<String") == 2 and alto.count("<TextLine") == alto.count("</TextLine>") == 1
+
+
+def test_words_are_nfc_and_numbered_by_line() -> None:
+    decomposed = "Đa\u0309ng"  # "Đảng" typed with a combining hook above
+    tsv = "\n".join([HEADER,
+                     "5\t1\t1\t1\t1\t1\t10\t10\t100\t40\t91.5\t" + decomposed,
+                     "5\t1\t1\t1\t2\t1\t10\t60\t100\t40\t-1\tbộ", ""])
+    words = words_of(read_tsv(tsv))
+
+    assert [(w.text, w.line, w.confidence) for w in words] == [("Đảng", 1, 91.5), ("bộ", 2, 0.0)]
+    assert text_of(read_tsv(tsv)) == "Đảng\nbộ"
