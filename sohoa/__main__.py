@@ -1,3 +1,3 @@
-from sohoa.cli import main
+from sohoa.cli import run
 
-main()
+run()

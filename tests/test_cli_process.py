@@ -46,7 +46,8 @@ def test_killed_ingest_resumes_with_only_the_missing_pages(scans, tmp_path):
     before = pages_done(home)
     assert 2 <= len(before) < 6, "the ingest should have been killed midway"
 
-    again = run("--archive", str(home), "ingest", str(scan))
+    prefect_home = tmp_path / "prefect"  # this run's own Prefect database, read at the end
+    again = run("--archive", str(home), "ingest", str(scan), env={"PREFECT_HOME": str(prefect_home)})
     assert again.returncode == 0, again.stdout + again.stderr
     archive = Archive.open(home)
     (doc,) = archive.catalog.documents()
@@ -58,6 +59,13 @@ def test_killed_ingest_resumes_with_only_the_missing_pages(scans, tmp_path):
               if e["action"] == "ocr" and e["run_id"] == resumed["run_id"]]
     assert sorted(redone) == sorted({1, 2, 3, 4, 5, 6} - before)
     assert not [p for p in (home / "documents" / doc.id / "pages").iterdir() if p.name.startswith(".")]
+    # The process skips the interpreter's teardown (sohoa.cli.run), not Prefect's last writes:
+    # the rerun's flow run and every page task it ran are recorded as completed.
+    with sqlite3.connect(prefect_home / "prefect.db") as db:
+        (run_id, state), = db.execute("select id, state_type from flow_run").fetchall()
+        pages = db.execute("select count(*) from task_run where flow_run_id = ? and name like 'ocr-page%' "
+                           "and state_type = 'COMPLETED'", (run_id,)).fetchone()[0]
+    assert state == "COMPLETED" and pages == len(redone)
 
 
 def test_verify_exits_non_zero_on_an_altered_original(scans, tmp_path):
