@@ -25,6 +25,10 @@ from ocr.tsv import PageTable, Row
 from sohoa.errors import MissingDependencyError
 
 GLYPH_WIDTH = 0.5  # the GlyphLessFont's advance (DW 500), in em
+# Poppler's pdftotext -raw puts a space between two words only if the gap between them is over
+# 0.15 em (its minWordSpacing; a space glyph does not count): a word is narrowed so as to leave
+# this much before the next one on its line ("nhuộm ở" at 12 pt, 8 px apart, came out "nhuộmở").
+WORD_GAP = 0.2  # em
 FONT_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                 "/usr/share/tessdata", "/usr/local/share/tessdata")
 
@@ -113,10 +117,12 @@ def _content(table: PageTable, dpi: int) -> bytes:
         # Td moves from the previous word's start (the first word's from the origin); each word is
         # followed by a space, as Tesseract writes it, for readers that do not infer spaces.
         x, y = 0.0, baseline
-        for word in words:
+        for word, after in zip(words, [*words[1:], None]):
             units = len(word.text.encode("utf-16-be")) // 2
-            stretch = 100 * max(word.width, 1) * scale / (units * GLYPH_WIDTH * size)
-            left = word.left * scale
+            left, width = word.left * scale, max(word.width, 1) * scale
+            if after is not None:
+                width = max(min(width, after.left * scale - WORD_GAP * size - left), width / 2)
+            stretch = 100 * width / (units * GLYPH_WIDTH * size)
             out.append(f"{left - x:.2f} {y:.2f} Td {stretch:.1f} Tz <{_hex(word.text)}0020> Tj\n")
             x, y = left, 0.0
         out.append("ET\n")
