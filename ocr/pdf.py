@@ -1,10 +1,10 @@
-"""A searchable PDF per document: the original pages with Tesseract's invisible text laid over.
+"""A searchable PDF per document: the original pages with the OCR's invisible text laid over.
 
-Tesseract writes a text-only page (``-c textonly_pdf=1``) in the coordinates of the image it
-read, which preprocessing may have turned, levelled and upscaled. The layer is mapped back onto
-the original page through the inverse of those steps, so a scanned PDF keeps its own images and
-its size (OCRmyPDF users' first complaint is output far larger than input). Pages from image
-files are embedded once, as JPEG.
+Each page's text layer is a text-only PDF page (``ocr.textlayer``, built from Tesseract's TSV) in
+the coordinates of the image Tesseract read, which preprocessing may have turned, levelled and
+upscaled. The layer is mapped back onto the original page through the inverse of those steps,
+so a scanned PDF keeps its own images and its size (OCRmyPDF users' first complaint is output far
+larger than input). Pages from image files are embedded once, as JPEG.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ Matrix = np.ndarray  # 3×3, PDF convention: row vector · matrix
 
 @dataclass
 class PageLayer:
-    text_pdf: bytes  # Tesseract's text-only page ("" for a blank page)
+    text_pdf: bytes  # the page's text-only PDF page from ocr.textlayer ("" for a blank page)
     steps: list[dict[str, object]]  # the preprocessing record of that page
     image: Image.Image | None = None  # the page image, when the source is not a PDF
     dpi: int = 300

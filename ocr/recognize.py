@@ -1,4 +1,8 @@
-"""Recognise a page with Tesseract: one run gives the text, the hOCR and the words with their boxes."""
+"""Recognise a page with Tesseract: one run gives the text, the hOCR and the words with their boxes.
+
+Tesseract writes hOCR and TSV only; the text, words, ALTO (``ocr.tsv``) and the text-only PDF
+layer (``ocr.textlayer``) are derived from the TSV, sparing its other renderers' CPU.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import pytesseract
 from pytesseract.pytesseract import run_tesseract
 
 from corpus.models import Word
+from ocr.textlayer import text_layer_pdf
 from ocr.tsv import alto_of, read_tsv, text_of, words_of
 from sohoa.errors import MissingDependencyError, SubprocessError
 from sohoa.vietnamese import nfc
@@ -40,7 +45,7 @@ class OcrResult:
     hocr: str
     psm: int
     alto: str = ""  # ALTO XML, word confidences in WC (0-1)
-    text_pdf: bytes = b""  # one PDF page holding only the invisible text layer
+    text_pdf: bytes = b""  # one PDF page holding only the invisible text layer (ocr.textlayer)
     thresholded: bytes = b""  # the black-and-white image Tesseract read, as it wrote it (TIFF, 1 bit)
 
     @property
@@ -88,12 +93,12 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         image_path = Path(tmp, "page.pgm")  # PNM: the cheapest format for Leptonica to read
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
-        # One run writes hOCR, the TSV (words, text and ALTO are derived from it: ocr.tsv), a
-        # text-only PDF layer, and the page after Tesseract's own thresholding (out.processed.tif).
-        config = (f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1 "
-                  "-c tessedit_write_images=1")
+        # One run writes hOCR, the TSV (words, text, ALTO and the text-only PDF layer are derived
+        # from it: ocr.tsv, ocr.textlayer), and the page after Tesseract's own thresholding
+        # (out.processed.tif).
+        config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_write_images=1"
         try:
-            run_tesseract(str(image_path), str(base), extension="hocr pdf", lang=options.language,
+            run_tesseract(str(image_path), str(base), extension="hocr", lang=options.language,
                           config=config, timeout=options.timeout)
         except pytesseract.TesseractNotFoundError:
             tesseract_version()
@@ -102,9 +107,8 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
             raise SubprocessError(f"tesseract failed: {exc}") from None
         table = read_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
         hocr = nfc(base.with_suffix(".hocr").read_text(encoding="utf-8"))
-        text_pdf = base.with_suffix(".pdf").read_bytes()
         thresholded = base.with_name("out.processed.tif")
         thresholded_bytes = thresholded.read_bytes() if thresholded.exists() else b""
     return OcrResult(text=text_of(table), words=words_of(table), hocr=hocr, psm=options.psm,
-                     alto=alto_of(table, f"tesseract {tesseract_version()}"), text_pdf=text_pdf,
+                     alto=alto_of(table, f"tesseract {tesseract_version()}"), text_pdf=text_layer_pdf(table, dpi),
                      thresholded=thresholded_bytes)
