@@ -6,6 +6,7 @@ import shutil
 from dataclasses import dataclass
 
 from ocr.recognize import language_data, tesseract_version
+from ocr.textlayer import glyphless_font_path
 from sohoa.errors import MissingDependencyError
 
 # program → Debian package; what each part of sohoa needs.
@@ -28,6 +29,7 @@ def check_ocr(language: str = "vie") -> None:
         if shutil.which(program) is None:
             raise MissingDependencyError(f"{program} not found: install the Debian package {package}")
     language_data(language)
+    glyphless_font_path()  # the text layer's font: found now, not at the first page with text
 
 
 def run_checks(language: str = "vie") -> list[Check]:
@@ -39,4 +41,8 @@ def run_checks(language: str = "vie") -> list[Check]:
             checks.append(Check(f"language data '{lang}'", True, data))
     except MissingDependencyError as exc:
         checks.append(Check(f"language data '{language}'", False, str(exc)))
+    try:
+        checks.append(Check("text layer font (pdf.ttf)", True, str(glyphless_font_path())))
+    except MissingDependencyError as exc:
+        checks.append(Check("text layer font (pdf.ttf)", False, str(exc)))
     return checks

@@ -146,3 +146,13 @@ def test_the_font_is_found_next_to_the_language_data(tmp_path: Path, monkeypatch
     monkeypatch.setattr(textlayer, "FONT_FOLDERS", ())
     with pytest.raises(MissingDependencyError, match="install the Debian package tesseract-ocr$"):
         glyphless_font_path()
+
+
+def test_ingest_checks_for_the_font_before_any_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ocr.doctor import check_ocr, run_checks
+
+    monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
+    monkeypatch.setattr(textlayer, "FONT_FOLDERS", (str(tmp_path),))  # Tesseract's data, without pdf.ttf
+    with pytest.raises(MissingDependencyError, match="pdf.ttf not found"):
+        check_ocr()
+    assert [c.ok for c in run_checks() if c.name.startswith("text layer font")] == [False]
