@@ -91,6 +91,11 @@ def main() -> None:
         _row("sohoa ingest, already archived (hash check, no flow)", *runs["already"], args.pages, floor),
         _row("sohoa minus that", *net, args.pages, floor),
     ])
+    # Each round's own ratio: a neighbour's load that slows one round's floor shows here, not hidden in the medians.
+    for kind, index in (("wall", 0), ("CPU", 1)):
+        ratios = [s / f for s, f in zip(runs["sohoa"][index], runs["floor"][index])]
+        print(f"sohoa ÷ floor ({kind}) round by round: {', '.join(f'{r:.2f}' for r in ratios)}; "
+              f"median {statistics.median(ratios):.2f}")
     if args.memory_pages:
         long_pdf = work / "long.pdf"
         make_scan(long_pdf, pages=args.memory_pages, font="serif", variant="clean", seed=2)

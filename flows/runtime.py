@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sohoa import heap
 from sohoa.settings import Settings
 
 # Loggers that speak at the ephemeral API's start and shutdown (CancelledError tracebacks when its
@@ -57,8 +58,9 @@ def flow_session(settings: Settings, *, serve_api: bool = True) -> Iterator[None
     for name in ("prefect.task_runs", "prefect.flow_runs", "prefect.task_engine", "prefect.flow_engine"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     session: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    if serve_api and embedded_api.wanted():
-        session[PREFECT_API_URL] = embedded_api.embedded_api_url()
+    with heap.startup_objects():  # the API server's modules and app
+        if serve_api and embedded_api.wanted():
+            session[PREFECT_API_URL] = embedded_api.embedded_api_url()
     with temporary_settings(session), _silenced_stderr_at_exit():
         yield
 

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from sohoa import heap
 from sohoa.errors import ExitCode, InputFileError, NotFoundError
 from sohoa.settings import Settings
 
@@ -130,7 +131,8 @@ def audiobook(settings: Settings, source: str | None, doc_id: str | None, engine
     from flows.runtime import configure
 
     configure(settings)
-    from flows.audiobook import run_audiobook
+    with heap.startup_objects():  # Prefect and the flow's modules
+        from flows.audiobook import run_audiobook
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as progress:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from corpus.archive import Archive
 from corpus.manifest import read_manifest
 from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
+from sohoa import heap
 from sohoa.errors import ExitCode
 from sohoa.ingest import Job, archived_already
 from sohoa.settings import Settings
@@ -122,7 +123,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     from flows.runtime import configure
 
     configure(settings)
-    from flows.ingest import run_ingest
+    with heap.startup_objects():  # Prefect and the flow's modules
+        from flows.ingest import run_ingest
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as progress:
