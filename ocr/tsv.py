@@ -44,7 +44,8 @@ class Row:
 
 @dataclass(frozen=True)
 class PageTable:
-    """A page's TSV: its size and its non-empty words in reading order."""
+    """A page's TSV: its size, and its block, paragraph and line rows with the words that have text,
+    in reading order."""
 
     width: int
     height: int
