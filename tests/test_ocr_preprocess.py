@@ -104,6 +104,28 @@ def test_psm_is_chosen_per_page() -> None:
     assert choose_psm(two) == (3, 2)
 
 
+def test_two_columns_under_a_title_across_them_are_still_two() -> None:
+    """A bulletin's first page: its title crosses the gutter, which was then missed (psm 4 read
+    straight across the columns, CER ~70 %)."""
+    titled = render_pages(HISTORY, pages=1, columns=2, dpi=150, title="BẢN TIN SINH HOẠT CHI BỘ THÁNG 9/2023 "
+                          "CỦA ĐẢNG BỘ XÃ NGHĨA TRUNG")[0]
+    assert titled.image.width * 0.6 < _ink_width_of_first_line(titled.image)  # the title does cross the gutter
+    assert choose_psm(np.asarray(titled.image)) == (3, 2)
+    # the ragged ends of a single column's short lines are not a gutter
+    short = ["Rước đèn tháng tám.", "Ông trăng tròn sáng tỏ.", "Đèn ông sao đỏ rực."] * 4
+    long = ["Đêm rằm tháng tám, cả xóm cùng rước đèn ông sao đi khắp các ngõ, trống ếch rộn ràng theo "
+            "bước chân các em nhỏ."]
+    poem = render_pages((short + long) * 3, pages=1, dpi=150)[0]
+    assert choose_psm(np.asarray(poem.image)) == (4, 1)
+
+
+def _ink_width_of_first_line(image: Image.Image) -> int:
+    ink = np.asarray(image.convert("L")) < 128
+    first_row = np.flatnonzero(ink.any(axis=1))[0]
+    columns = np.flatnonzero(ink[first_row:first_row + 20].any(axis=0))
+    return int(columns[-1] - columns[0])
+
+
 def test_level_then_measure_leaves_no_skew() -> None:
     page = make_pages(pages=1, variant="skewed", seed=3)[0]
     gray = cleanup.normalise_background(np.asarray(page.image.convert("L")))
