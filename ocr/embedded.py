@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pikepdf
 
-from ocr.pdf import page_rotation
+from ocr.pdf import affine, page_rotation
 
 _DRAWING_ONLY = {"q", "Q", "cm", "Do"}  # a content stream that does nothing but place an image
 _TOLERANCE_PT = 0.5  # how far the image's edges may lie from the page's (rounding in the producer)
@@ -69,8 +69,7 @@ def _sole_image(page: pikepdf.Page) -> tuple[pikepdf.Object, float, float] | Non
         elif op == "Q":
             ctm = stack.pop() if stack else ctm
         elif op == "cm":
-            a, b, c, d, e, f = (float(v) for v in operands)
-            ctm = np.array([[a, b, 0.0], [c, d, 0.0], [e, f, 1.0]]) @ ctm
+            ctm = affine(*(float(v) for v in operands)) @ ctm
         else:
             placed.append((str(operands[0]), ctm))
     if len(placed) != 1:

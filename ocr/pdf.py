@@ -30,7 +30,8 @@ class PageLayer:
     dpi: int = 300
 
 
-def _affine(a: float, b: float, c: float, d: float, e: float, f: float) -> Matrix:
+def affine(a: float, b: float, c: float, d: float, e: float, f: float) -> Matrix:
+    """The PDF matrix [a b c d e f] (as ``cm`` takes it) as 3×3."""
     return np.array([[a, b, 0.0], [c, d, 0.0], [e, f, 1.0]])
 
 
@@ -47,13 +48,13 @@ def undo_steps(steps: list[dict[str, object]], width: float, height: float) -> t
             for _ in range(turns):
                 # after a clockwise quarter turn (x', y') = (y, w0 − x); before: x = w0 − y', y = x'
                 w0 = height  # the width before the turn is the height after it
-                matrix = matrix @ _affine(0, 1, -1, 0, w0, 0)
+                matrix = matrix @ affine(0, 1, -1, 0, w0, 0)
                 width, height = height, width
         elif step.get("step") == "deskew" and step.get("applied"):
             a = math.radians(float(step["angle"]))  # type: ignore[arg-type]
             cx, cy = width / 2, height / 2
             cos, sin = math.cos(a), math.sin(a)
-            matrix = matrix @ _affine(cos, sin, -sin, cos, cx - cos * cx + sin * cy, cy - sin * cx - cos * cy)
+            matrix = matrix @ affine(cos, sin, -sin, cos, cx - cos * cx + sin * cy, cy - sin * cx - cos * cy)
     return matrix, width, height
 
 
@@ -79,7 +80,7 @@ def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, layer: PageLayer) -> None:
     rendered = [{"step": "orientation", "rotated": page_rotation(page)}]
     matrix, w0, h0 = undo_steps(rendered + layer.steps, tw, th)
     x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-    matrix = matrix @ _affine((x1 - x0) / w0, 0, 0, (y1 - y0) / h0, x0, y0)
+    matrix = matrix @ affine((x1 - x0) / w0, 0, 0, (y1 - y0) / h0, x0, y0)
     name = page.add_resource(form, pikepdf.Name.XObject, prefix="OCR")
     a, b, c, d, e, f = matrix[0, 0], matrix[0, 1], matrix[1, 0], matrix[1, 1], matrix[2, 0], matrix[2, 1]
     page.contents_add(pikepdf.Stream(pdf, f"q {a:.6f} {b:.6f} {c:.6f} {d:.6f} {e:.4f} {f:.4f} cm {name} Do Q".encode()))
