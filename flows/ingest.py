@@ -20,7 +20,7 @@ from prefect.context import get_run_context
 from corpus.archive import Archive
 from corpus.models import Document, Page
 from ocr.pipeline import OcrOptions
-from sohoa import heap
+from sohoa import head_start, heap
 from sohoa import ingest as steps
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.settings import Settings
@@ -68,9 +68,11 @@ def register_task(archive: Archive, job: steps.Job, run_id: str, force: bool) ->
 
 # Page tasks get the settings, not the open Archive (it holds an SQLAlchemy engine): on a Dask
 # cluster they run in other processes, each of which opens the archive once (flows.dask_runner).
+# The batch's first pages may have been recognised while Prefect started (sohoa.head_start).
 @task(name="ocr-page", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=_is_transient)
 def page_task(settings: Settings, doc_id: str, source: Any, page_no: int, options: OcrOptions, run_id: str) -> Page:
-    return steps.process_page(worker_archive(settings), doc_id, source, page_no, options, run_id=run_id)
+    return steps.process_page(worker_archive(settings), doc_id, source, page_no, options, run_id=run_id,
+                              recognised=head_start.take(doc_id, page_no, options))
 
 
 def _artifact(doc: Document, pages: list[Page], errors: list[str]) -> None:

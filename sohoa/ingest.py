@@ -13,7 +13,7 @@ from pathlib import Path
 
 from corpus.archive import Archive, doc_id_for, sha256_of, write_atomic
 from corpus.models import Document, DocumentMeta, Page
-from ocr.pipeline import OcrOptions, ocr_page
+from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
 from ocr.recognize import language_data, tesseract_version
 from ocr.sources import FOLDER_MEDIA_TYPE, Source, open_source
 
@@ -108,9 +108,10 @@ def archived_source(archive: Archive, stored: str, media_type: str, page_count: 
 
 
 def process_page(archive: Archive, doc_id: str, source: Source, page_no: int, options: OcrOptions,
-                 *, run_id: str) -> Page:
-    """Recognise one page and archive it atomically (files, then the catalog row)."""
-    outcome = ocr_page(source, doc_id, page_no, options)
+                 *, run_id: str, recognised: PageOutcome | None = None) -> Page:
+    """Recognise one page (unless it is ``recognised`` already) and archive it atomically (files,
+    then the catalog row)."""
+    outcome = recognised or ocr_page(source, doc_id, page_no, options)
     page = archive.save_page(outcome.page, outcome.files)
     archive.catalog.log_event(run_id, "ocr", doc_id=doc_id, page_no=page_no, psm=page.quality.get("psm"),
                               mean_confidence=page.mean_confidence, **provenance(options))

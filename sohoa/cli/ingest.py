@@ -11,8 +11,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from corpus.archive import Archive
 from corpus.manifest import read_manifest
 from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
+from ocr.pipeline import OcrOptions
 from sohoa import heap
 from sohoa.errors import ExitCode
+from sohoa.head_start import HEAD_START_PAGES_PER_THREAD, EarlyPage, first_pages, head_start
 from sohoa.ingest import Job, archived_already
 from sohoa.settings import Settings
 
@@ -54,11 +56,28 @@ class ProgressReporter:
             self.progress.console.print(f"✗ {where}{error}", style="red", soft_wrap=True)
 
 
+def _open_archive(settings: Settings) -> Archive | None:
+    """The archive, if there is one to look in (a new local archive has no catalog yet)."""
+    if not (settings.home / "catalog.sqlite").exists() and settings.database_url.startswith("sqlite"):
+        return None
+    return Archive(settings)
+
+
+def _first_pages(settings: Settings, jobs: list[Job], force: bool) -> list[EarlyPage]:
+    archive = _open_archive(settings)
+    try:
+        return first_pages(archive, [job.path for job in jobs], HEAD_START_PAGES_PER_THREAD * settings.jobs,
+                           force=force)
+    finally:
+        if archive is not None:
+            archive.close()
+
+
 def _skip_archived(settings: Settings, jobs: list[Job]) -> tuple[list[Document], list[Job]]:
     """Report the files archived already and return the jobs that remain."""
-    if not (settings.home / "catalog.sqlite").exists() and settings.database_url.startswith("sqlite"):
+    archive = _open_archive(settings)
+    if archive is None:
         return [], jobs
-    archive = Archive(settings)
     done, remaining = [], []
     for job in jobs:
         doc = archived_already(archive, job.path)
@@ -120,16 +139,21 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
         return ExitCode.partial_failure if failures else ExitCode.ok
     if jobs is not None:
         settings = Settings(**{**settings.__dict__, "jobs": jobs})
-    from flows.runtime import configure
+    options = OcrOptions()
+    # While Prefect is imported and its API starts, the first pages are recognised (sohoa.head_start);
+    # on a cluster the pages are the cluster's.
+    early = [] if cluster else _first_pages(settings, jobs_list, force)
+    with head_start(early, options, settings.jobs):
+        from flows.runtime import configure
 
-    configure(settings)
-    with heap.startup_objects():  # Prefect and the flow's modules
-        from flows.ingest import run_ingest
+        configure(settings)
+        with heap.startup_objects():  # Prefect and the flow's modules
+            from flows.ingest import run_ingest
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as progress:
-        results = run_ingest(settings, jobs_list, force=force, reporter=ProgressReporter(progress, len(jobs_list)),
-                             cluster=cluster)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as progress:
+            results = run_ingest(settings, jobs_list, options, force=force,
+                                 reporter=ProgressReporter(progress, len(jobs_list)), cluster=cluster)
     failures += sum(not r.ok for r in results)
     done = [r.document for r in results if r.ok and r.document] + done_before
     pages = sum(d.page_count for d in done)
