@@ -26,6 +26,7 @@ from pathlib import Path
 from corpus.archive import Archive, doc_id_for, sha256_of
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
 from ocr.sources import Source, open_source
+from sohoa import heap
 from sohoa.errors import SohoaError
 
 # Pages a head start may begin per page thread: Prefect's start (~4-10 s) lasts one or two pages;
@@ -68,6 +69,7 @@ class HeadStart:
     from then on it begins no more (the flow's tasks do the rest) and hands each result out once."""
 
     def __init__(self, pages: Sequence[EarlyPage], options: OcrOptions, workers: int) -> None:
+        heap.return_large_blocks_to_the_system()  # its threads free page arrays as the flow's do
         self.options = options
         self._waiting = deque(pages)
         self._begun: dict[tuple[str, int], Future[PageOutcome]] = {}

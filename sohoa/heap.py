@@ -17,7 +17,6 @@ process, and the collector walked them again and again as they piled up.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +28,9 @@ _THRESHOLD = 1 << 20  # blocks of 1 MiB and more (a page row band, a whole page)
 def return_large_blocks_to_the_system() -> bool:
     """Fix glibc's mmap threshold for this process; False where the C library is not glibc."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # glibc's soname, named directly: ctypes.util.find_library runs `ldconfig -p` (a fork of
+        # this process) to find it, and only glibc has mallopt
+        libc = ctypes.CDLL("libc.so.6")
         return bool(libc.mallopt(_M_MMAP_THRESHOLD, _THRESHOLD))
     except (OSError, AttributeError):  # musl, macOS: no mallopt, and nothing of this to tune
         return False
