@@ -150,8 +150,10 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
         with heap.startup_objects():  # Prefect and the flow's modules
             from flows.ingest import run_ingest
 
+        # Twice a second: a page takes seconds, and each redraw holds the interpreter's lock for
+        # ~0.6 ms that the page threads want (rich's default is 10 a second).
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as progress:
+                      console=console, transient=True, refresh_per_second=2) as progress:
             results = run_ingest(settings, jobs_list, options, force=force,
                                  reporter=ProgressReporter(progress, len(jobs_list)), cluster=cluster)
     failures += sum(not r.ok for r in results)
