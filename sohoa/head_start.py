@@ -27,7 +27,6 @@ from corpus.archive import Archive, doc_id_for, sha256_of
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
 from ocr.sources import Source, open_source
 from sohoa import heap
-from sohoa.errors import SohoaError
 
 # Pages a head start may begin per page thread: Prefect's start (~4-10 s) lasts one or two pages;
 # the bound keeps what waits in memory small when it lasts longer (a new Prefect database).
@@ -54,9 +53,9 @@ def first_pages(archive: Archive | None, paths: Sequence[Path], count: int, *, f
             continue
         try:
             source = open_source(path)
-        except SohoaError:
-            continue  # the flow's register task reports it
-        sha256 = sha256_of(path)
+            sha256 = sha256_of(path)
+        except Exception:  # noqa: BLE001 - a bad file is the flow's to report, in its terms
+            continue
         if not force and archive is not None and archive.catalog.document_by_sha256(sha256) is not None:
             continue  # resumed: some of its pages are done already
         doc_id = doc_id_for(sha256)
