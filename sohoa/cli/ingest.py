@@ -63,19 +63,8 @@ def _open_archive(settings: Settings) -> Archive | None:
     return Archive(settings)
 
 
-def _first_pages(settings: Settings, jobs: list[Job], force: bool) -> list[EarlyPage]:
-    archive = _open_archive(settings)
-    try:
-        return first_pages(archive, [job.path for job in jobs], HEAD_START_PAGES_PER_THREAD * settings.jobs,
-                           force=force)
-    finally:
-        if archive is not None:
-            archive.close()
-
-
-def _skip_archived(settings: Settings, jobs: list[Job]) -> tuple[list[Document], list[Job]]:
+def _skip_archived(archive: Archive | None, jobs: list[Job]) -> tuple[list[Document], list[Job]]:
     """Report the files archived already and return the jobs that remain."""
-    archive = _open_archive(settings)
     if archive is None:
         return [], jobs
     done, remaining = [], []
@@ -86,8 +75,22 @@ def _skip_archived(settings: Settings, jobs: list[Job]) -> tuple[list[Document],
         else:
             console.print(already_archived_line(str(job.path), doc))
             done.append(doc)
-    archive.close()
     return done, remaining
+
+
+def _plan(settings: Settings, jobs: list[Job], *, force: bool, early: bool
+          ) -> tuple[list[Document], list[Job], list[EarlyPage]]:
+    """Look in the archive once: the documents archived already, the jobs that remain, and (if
+    ``early``) the pages of those to give a head start (sohoa.head_start)."""
+    archive = _open_archive(settings)
+    try:
+        done, remaining = ([], jobs) if force else _skip_archived(archive, jobs)
+        pages = first_pages(archive, [job.path for job in remaining], HEAD_START_PAGES_PER_THREAD * settings.jobs,
+                            force=force) if early else []
+        return done, remaining, pages
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 @click.command()
@@ -133,16 +136,15 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     from ocr.doctor import check_ocr
 
     check_ocr()
-    done_before, jobs_list = _skip_archived(settings, jobs_list) if not force else ([], jobs_list)
+    if jobs is not None:
+        settings = Settings(**{**settings.__dict__, "jobs": jobs})
+    # While Prefect is imported and its API starts, the first pages are recognised (sohoa.head_start);
+    # on a cluster the pages are the cluster's.
+    done_before, jobs_list, early = _plan(settings, jobs_list, force=force, early=not cluster)
     if not jobs_list:  # nothing to do: do not pay for starting Prefect
         console.print(f"{len(done_before)} documents already archived in {settings.home}")
         return ExitCode.partial_failure if failures else ExitCode.ok
-    if jobs is not None:
-        settings = Settings(**{**settings.__dict__, "jobs": jobs})
     options = OcrOptions()
-    # While Prefect is imported and its API starts, the first pages are recognised (sohoa.head_start);
-    # on a cluster the pages are the cluster's.
-    early = [] if cluster else _first_pages(settings, jobs_list, force)
     with head_start(early, options, settings.jobs):
         from flows.runtime import configure
 
