@@ -28,6 +28,9 @@ def configure(settings: Settings) -> None:
     settings.home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(settings.home / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # ... and the client's: in a terminal, Prefect's first import in a new PREFECT_HOME (every new
+    # archive) prints a telemetry notice and queues an event for a network sohoa's users often lack
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     # sohoa uses no Prefect blocks: registering Prefect's block types costs ~0.8 CPU-s a new database
     os.environ.setdefault("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "false")
     # ... and so nothing to memoize: the memo's check (load the collections' block list, hash the

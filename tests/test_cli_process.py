@@ -1,6 +1,7 @@
 """sohoa as a user runs it: a real subprocess, killed midway and resumed, and on a machine missing parts."""
 
 import os
+import pty
 import signal
 import sqlite3
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from corpus.archive import Archive
+from sohoa.settings import Settings
+from prefect._internal.analytics.ci_detection import CI_ENV_VARS
 from tests.conftest import ROOT
 
 SOHOA = [sys.executable, "-m", "sohoa"]
@@ -100,6 +103,49 @@ def test_missing_vietnamese_data_names_the_package(scans, tmp_path):
     assert result.returncode == 3
     assert "install the Debian package tesseract-ocr-vie" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def run_in_terminal(*args: str, env: dict[str, str]) -> tuple[int, str]:
+    """Run sohoa with a pseudo-terminal for its output, as an archivist at a console would."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([*SOHOA, *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=follower,
+                            stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is gone: the program has exited
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.wait(timeout=300), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_user_sees_no_prefect_telemetry_notice(scans, tmp_path):
+    # Prefect shows it, and queues a usage event, on its first import in a new PREFECT_HOME
+    # (a new archive's) when the output is a terminal and no CI variable is set.
+    env = {k: v for k, v in os.environ.items() if k not in CI_ENV_VARS and not k.startswith("PREFECT_")}
+    env.pop("DO_NOT_TRACK", None)
+    home = tmp_path / "archive"
+    code, output = run_in_terminal("--archive", str(home), "ingest", str(scans.get("one.pdf", pages=1)), env=env)
+    assert code == 0, output
+    assert "1 documents, 1 pages archived" in output
+    assert "telemetry" not in output and "usage data" not in output
+
+
+def test_prefect_as_sohoa_configures_it_sends_no_usage_events(tmp_path, monkeypatch):
+    from prefect._internal.analytics import is_telemetry_enabled
+
+    from flows.runtime import configure
+
+    for name in (*CI_ENV_VARS, "DO_NOT_TRACK"):
+        monkeypatch.delenv(name, raising=False)
+    assert is_telemetry_enabled()  # what Prefect does at a user's terminal, left to itself
+    configure(Settings.from_env(tmp_path / "archive"))
+    assert not is_telemetry_enabled()
 
 
 def test_commands_that_run_no_flow_do_not_import_prefect(tmp_path):
