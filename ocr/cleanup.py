@@ -89,13 +89,24 @@ def whiten_boxes(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np
 
 
 def noise_level(gray: np.ndarray) -> float:
-    """Grain on the paper: spread of the background pixels around their local median (~5 ms)."""
-    sample = gray[::2, ::2]
+    """Grain on the paper: spread of the background pixels around their local median (~8 ms)."""
+    sample = np.ascontiguousarray(gray[::2, ::2])
     smooth = cv2.medianBlur(sample, 5)
-    residual = sample.astype(np.int16) - smooth
-    paper = smooth > 200
+    paper = cv2.compare(smooth, 200, cv2.CMP_GT)
     # median absolute deviation: the few stroke edges inside "paper" do not count
-    return float(1.4826 * np.median(np.abs(residual[paper]))) if paper.any() else 0.0
+    return 1.4826 * histogram_median(cv2.absdiff(sample, smooth), paper)
+
+
+def histogram_median(values: np.ndarray, mask: np.ndarray) -> float:
+    """``np.median(values[mask > 0])`` of 8-bit values, from their histogram: the same number, in
+    a fraction of the time of sorting a page's millions of pixels (0.0 when the mask is empty)."""
+    counts = cv2.calcHist([values], [0], mask, [256], [0, 256]).ravel().astype(np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return 0.0
+    below = np.cumsum(counts)
+    low, high = np.searchsorted(below, [(total - 1) // 2 + 1, total // 2 + 1])
+    return (float(low) + float(high)) / 2
 
 
 def denoise(gray: np.ndarray) -> np.ndarray:

@@ -51,11 +51,13 @@ class PreparedPage:
         return self.image is not self.view
 
 
-def to_grayscale(image: Image.Image) -> np.ndarray:
+def to_grayscale(image: Image.Image | np.ndarray) -> np.ndarray:
+    if isinstance(image, np.ndarray):  # grey already (ocr.sources): a PIL round trip would copy it twice
+        return image
     return np.ascontiguousarray(np.asarray(image if image.mode == "L" else image.convert("L")))
 
 
-def prepare(image: Image.Image, dpi: int, options: PreprocessOptions | None = None) -> PreparedPage:
+def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOptions | None = None) -> PreparedPage:
     """Run every enabled step; record each (with what it found) in ``steps``."""
     options = options or PreprocessOptions()
     gray = to_grayscale(image)

@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from sohoa.errors import InputFileError, MissingDependencyError
@@ -39,7 +40,7 @@ class Source:
 
 @dataclass
 class RenderedPage:
-    image: Image.Image
+    image: Image.Image | np.ndarray  # a scan's JPEG decoded in-process stays a grey array (no copy)
     dpi: int
 
 
@@ -149,7 +150,7 @@ def _render_pdf_page(path: Path, page_no: int, dpi: int, max_pixels: int) -> Ren
     from ocr.embedded import embedded_scan
 
     if (scan := embedded_scan(path, page_no, dpi, max_pixels)) is not None:
-        return RenderedPage(Image.fromarray(scan[0]), scan[1])  # the array's memory, not a copy
+        return RenderedPage(*scan)
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from ocr import cleanup, geometry
 from ocr.layout import choose_psm
-from ocr.preprocess import PreprocessOptions, prepare
+from ocr.preprocess import NOISY, PreprocessOptions, prepare
 from sohoa.samples import make_pages
 from sohoa.samples.render import render_pages
 from sohoa.samples.texts import HISTORY
@@ -132,3 +132,21 @@ def test_level_then_measure_leaves_no_skew() -> None:
     levelled = geometry.level(gray, geometry.skew_angle(geometry.ink_mask(gray, 0.25)))
     assert abs(geometry.skew_angle(geometry.ink_mask(levelled, 0.25))) <= 0.3
     assert cv2.countNonZero(255 - levelled) > 0
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 3), (7, 7), (64, 51), (400, 333)])
+def test_histogram_median_is_numpys_median_of_the_masked_pixels(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(shape[0])
+    values = rng.integers(0, 256, shape, dtype=np.uint8)
+    for share in (0.0, 0.3, 1.0):  # none, an odd or even number, all of the pixels
+        mask = ((rng.random(shape) < share) * 255).astype(np.uint8)
+        expected = float(np.median(values[mask > 0])) if mask.any() else 0.0
+        assert cleanup.histogram_median(values, mask) == expected
+
+
+def test_the_noise_level_of_a_grainy_page_is_the_spread_of_its_paper() -> None:
+    rng = np.random.default_rng(3)
+    levels = [cleanup.noise_level(np.clip(rng.normal(235, grain, (600, 400)), 0, 255).astype(np.uint8))
+              for grain in (4.0, 12.0)]
+    assert levels == [pytest.approx(4.0, rel=0.2), pytest.approx(12.0, rel=0.2)]
+    assert levels[0] < NOISY < levels[1]  # only the grainier paper is median-filtered
