@@ -25,8 +25,12 @@ def ink_mask(gray: np.ndarray, scale: float) -> np.ndarray:
 def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, angle: float, height: int) -> float:
     """How peaky the row profile is after shearing by ``angle``: 1 for ink spread evenly over the
     rows it spans (the span, not the page height, so that a small text block is judged fairly)."""
-    shifted = np.round(ys - xs * np.tan(np.radians(angle))).astype(np.int64) + height
-    profile = np.bincount(shifted, minlength=3 * height).astype(np.float64)
+    # in place: the search calls this ~86 times a page over ~60,000 ink pixels
+    shifted = xs * np.tan(np.radians(angle))
+    np.subtract(ys, shifted, out=shifted)
+    rows = np.rint(shifted, out=shifted).astype(np.int64)
+    rows += height
+    profile = np.bincount(rows, minlength=3 * height).astype(np.float64)
     filled = np.flatnonzero(profile)
     span = filled[-1] - filled[0] + 1
     return float(np.dot(profile, profile)) * span / (len(ys) ** 2)
