@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 # Persisted results and the ephemeral API's database would otherwise land in ~/.prefect and
@@ -22,6 +24,17 @@ from sohoa.settings import Settings  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _prefect_servers_stopped_before_output_closes() -> Iterator[None]:
+    """Stop the ephemeral API servers that Prefect started for tests (the Dask ones) while the
+    session can still print: Prefect's own exit hook logs to a stream pytest has closed by then."""
+    yield
+    server = sys.modules.get("prefect.server.api.server")
+    if server is not None:
+        for instance in list(server.SubprocessASGIServer._instances.values()):
+            instance.stop()
 
 
 @pytest.fixture
