@@ -16,7 +16,7 @@ from PIL import Image
 from corpus.archive import words_json
 from corpus.models import Page
 from ocr.layout import choose_psm
-from ocr.preprocess import PreprocessOptions, Step, prepare
+from ocr.preprocess import PreparedPage, PreprocessOptions, Step, prepare
 from ocr.quality import ReviewThresholds, assess
 from ocr.recognize import RecognizeOptions, recognize
 from ocr.sources import DEFAULT_DPI, DEFAULT_MAX_PIXELS, Source, render_page
@@ -68,9 +68,18 @@ def encode_processed(image: np.ndarray, binary: bool = True) -> bytes:
 
 
 def ocr_page(source: Source, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
+    return recognise_page(prepare_page(source, page_no, options), doc_id, page_no, options)
+
+
+def prepare_page(source: Source, page_no: int, options: OcrOptions) -> PreparedPage:
+    """Render and preprocess: the page's Python and OpenCV work before Tesseract."""
     rendered = render_page(source, page_no, dpi=options.dpi, max_pixels=options.max_pixels)
-    prepared = prepare(rendered.image, rendered.dpi, options.preprocess)
-    del rendered  # the page as rendered is not needed again: not held while Tesseract reads
+    # the page as rendered is not kept: not held while Tesseract reads
+    return prepare(rendered.image, rendered.dpi, options.preprocess)
+
+
+def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
+    """Tesseract on a prepared page, and every file and record made from what it read."""
     gray, steps = prepared.image, prepared.steps
     height, width = gray.shape
     # image.jpg is upright and level like the processed page, so word boxes fall on its words.

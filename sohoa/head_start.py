@@ -16,6 +16,7 @@ those are the documents whose every page is still to do.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
@@ -24,13 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.archive import Archive, doc_id_for, sha256_of
-from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
+from ocr.pipeline import OcrOptions, PageOutcome, prepare_page, recognise_page
 from ocr.sources import Source, open_source
 from sohoa import heap
 
 # Pages a head start may begin per page thread: Prefect's start (~4-10 s) lasts one or two pages;
 # the bound keeps what waits in memory small when it lasts longer (a new Prefect database).
 HEAD_START_PAGES_PER_THREAD = 4
+# How long the command waits for the first pages to reach Tesseract before it imports Prefect:
+# their preprocessing is Python, and an import holding the interpreter's lock slowed it from
+# ~0.3 s to 1.5-2.6 s, a core idle meanwhile. A slow page (Poppler, OSD) is not waited for longer.
+FIRST_PAGES_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,10 @@ class HeadStart:
         self._begun: dict[tuple[str, int], Future[PageOutcome]] = {}
         self._stopped = False
         self._lock = threading.Lock()
+        self._reading = [threading.Event() for _ in range(min(workers, len(pages)))]
         # Not daemons: a page under way at exit finishes (one Tesseract run) and cleans up after itself.
-        for number in range(min(workers, len(pages))):
-            threading.Thread(target=self._work, name=f"head-start-{number}").start()
+        for number, reading in enumerate(self._reading):
+            threading.Thread(target=self._work, args=(reading,), name=f"head-start-{number}").start()
 
     def _next(self) -> tuple[EarlyPage, Future[PageOutcome]] | None:
         with self._lock:
@@ -86,14 +92,26 @@ class HeadStart:
             future = self._begun[(page.doc_id, page.page_no)] = Future()
             return page, future
 
-    def _work(self) -> None:
-        while (begun := self._next()) is not None:
-            page, future = begun
-            future.set_running_or_notify_cancel()
-            try:
-                future.set_result(ocr_page(page.source, page.doc_id, page.page_no, self.options))
-            except BaseException as exc:  # noqa: BLE001 - kept for the page task, which recognises the page itself
-                future.set_exception(exc)
+    def _work(self, reading: threading.Event) -> None:
+        try:
+            while (begun := self._next()) is not None:
+                page, future = begun
+                future.set_running_or_notify_cancel()
+                try:
+                    prepared = prepare_page(page.source, page.page_no, self.options)
+                    reading.set()
+                    future.set_result(recognise_page(prepared, page.doc_id, page.page_no, self.options))
+                except BaseException as exc:  # noqa: BLE001 - kept for the page task, which recognises the page itself
+                    future.set_exception(exc)
+        finally:
+            reading.set()
+
+    def wait_until_reading(self, timeout: float = FIRST_PAGES_TIMEOUT) -> None:
+        """Return once every thread's first page is prepared and going to Tesseract (or failed),
+        or after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        for reading in self._reading:
+            reading.wait(max(0.0, deadline - time.monotonic()))
 
     def take(self, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome | None:
         """The page's outcome, waiting for it if it is under way; None if the head start did not
@@ -126,9 +144,11 @@ def take(doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome | None:
 
 @contextmanager
 def head_start(pages: Sequence[EarlyPage], options: OcrOptions, workers: int) -> Iterator[HeadStart]:
-    """Recognise ``pages`` now, for the page tasks of the flow run inside this block."""
+    """Recognise ``pages`` now, for the page tasks of the flow run inside this block, which begins
+    once the first of them are with Tesseract."""
     global _current
     started = HeadStart(pages, options, workers)
+    started.wait_until_reading()
     _current = started
     try:
         yield started

@@ -8,6 +8,7 @@ flow and Tesseract and checks that the pages it began were archived once, by the
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -54,27 +55,36 @@ def test_a_page_begun_early_is_the_page_its_task_would_have_read(scans) -> None:
 
 
 class _StandIn:
-    """ocr_page's stand-in: records the pages begun; page 1 waits until released; page 2 fails."""
+    """The page stages' stand-in: records the pages begun and prepared; page 1's preparation
+    waits until released; page 2 fails; the others take 0.3 s."""
 
     def __init__(self) -> None:
         self.begun: list[int] = []
+        self.prepared: list[int] = []
         self.first_begun = threading.Event()
         self.release = threading.Event()
 
-    def __call__(self, source, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
+    def prepare(self, source, page_no: int, options: OcrOptions) -> int:
         self.begun.append(page_no)
         if page_no == 1:
             self.first_begun.set()
             self.release.wait(10)
         if page_no == 2:
             raise RuntimeError("tesseract crashed")
-        return PageOutcome(page=None, files={"text.txt": f"page {page_no}"})  # type: ignore[arg-type]
+        if page_no > 2:
+            time.sleep(0.3)
+        self.prepared.append(page_no)
+        return page_no
+
+    def recognise(self, prepared: int, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
+        return PageOutcome(page=None, files={"text.txt": f"page {prepared}"})  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def stand_in(monkeypatch: pytest.MonkeyPatch) -> _StandIn:
     fake = _StandIn()
-    monkeypatch.setattr(head_start, "ocr_page", fake)
+    monkeypatch.setattr(head_start, "prepare_page", fake.prepare)
+    monkeypatch.setattr(head_start, "recognise_page", fake.recognise)
     return fake
 
 
@@ -105,6 +115,24 @@ def test_a_failed_or_foreign_page_is_left_to_its_task(stand_in: _StandIn) -> Non
     assert early.take("other", 1, options) is None
     early.close()
     assert early.take("doc", 1, options) is None  # closed: nothing is handed out any more
+
+
+def test_the_flow_starts_once_the_first_pages_are_with_tesseract(stand_in: _StandIn) -> None:
+    stand_in.release.set()
+    with head_start.head_start(_pages(5)[2:], OcrOptions(), workers=2):  # pages 3, 4, 5
+        assert sorted(stand_in.prepared) == [3, 4]  # both threads' first pages, before the block began
+
+
+def test_a_slow_first_page_is_not_waited_for_long(stand_in: _StandIn) -> None:
+    early = HeadStart(_pages(1), OcrOptions(), workers=1)
+    assert stand_in.first_begun.wait(10)
+    began = time.monotonic()
+    early.wait_until_reading(timeout=0.2)  # page 1 is held in its preparation
+    assert 0.15 < time.monotonic() - began < 2
+    stand_in.release.set()
+    early.wait_until_reading(timeout=10)
+    assert time.monotonic() - began < 5
+    early.close()
 
 
 @pytest.mark.slow
