@@ -3,9 +3,11 @@
 Before the ingest flow can run its first page task, the command imports Prefect and starts its
 API (flows.embedded_api): several CPU-seconds of Python on one core, while the other cores wait.
 A head start spends that time on the batch's first pages instead, one per page thread, in
-threads of their own (Tesseract runs as a subprocess, so it needs no Python lock). The flow's
-page tasks then :func:`take` these results rather than recognising the pages again, and archive
-them as they archive any page: files, catalog row, provenance, with Prefect's retries. A page
+threads of their own (Tesseract runs as a subprocess, so it needs no Python lock). The import
+begins once the first of these pages are prepared (Python and OpenCV work that the import would
+slow down) and with Tesseract. The flow's page tasks then :func:`take` these results rather than
+recognising the pages again, and archive them as they archive any page: files, catalog row,
+provenance, with Prefect's retries. A page
 whose head start failed is simply recognised again by its task, which reports the error the
 usual way; a result nobody takes is dropped with the head start.
 
