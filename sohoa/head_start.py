@@ -36,7 +36,7 @@ from sohoa import heap
 HEAD_START_PAGES_PER_THREAD = 4
 # How long the command waits for the first pages to reach Tesseract before it imports Prefect:
 # their preprocessing is Python, and an import holding the interpreter's lock slowed it from
-# ~0.3 s to 1.5-2.6 s, a core idle meanwhile. A slow page (Poppler, OSD) is not waited for longer.
+# ~0.3 s to 1.5-4 s, a core idle meanwhile. A slow page (Poppler, OSD) is not waited for longer.
 FIRST_PAGES_TIMEOUT = 2.0
 
 

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from prefect._internal.analytics.ci_detection import CI_ENV_VARS
 
 from corpus.archive import Archive
 from sohoa.settings import Settings
-from prefect._internal.analytics.ci_detection import CI_ENV_VARS
 from tests.conftest import ROOT
 
 SOHOA = [sys.executable, "-m", "sohoa"]

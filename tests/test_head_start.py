@@ -70,7 +70,7 @@ class _StandIn:
             self.first_begun.set()
             self.release.wait(10)
         if page_no == 2:
-            raise RuntimeError("tesseract crashed")
+            raise RuntimeError("page 2 cannot be rendered")
         if page_no > 2:
             time.sleep(0.3)
         self.prepared.append(page_no)
