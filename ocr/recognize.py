@@ -1,7 +1,7 @@
 """Recognise a page with Tesseract: one run gives the text, the hOCR and the words with their boxes.
 
-Tesseract writes hOCR and TSV only; the text, words, ALTO (``ocr.tsv``) and the text-only PDF
-layer (``ocr.textlayer``) are derived from the TSV, sparing its other renderers' CPU.
+Tesseract writes its TSV only; the text, words, hOCR (``ocr.hocr``), ALTO (``ocr.tsv``) and the
+text-only PDF layer (``ocr.textlayer``) are derived from it, sparing its other renderers' CPU.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import pytesseract
 from pytesseract.pytesseract import run_tesseract
 
 from corpus.models import Word
+from ocr.hocr import hocr_of
 from ocr.textlayer import text_layer_pdf
 from ocr.tsv import alto_of, read_tsv, text_of, words_of
 from sohoa.errors import MissingDependencyError, SubprocessError
-from sohoa.vietnamese import nfc
 
 # Pages run in parallel, one Tesseract thread each: OpenMP threads on top oversubscribe the cores
 # (a dense page took 4.5 s with the default and 1.3 s with one thread on 2 cores).
@@ -93,12 +93,12 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         image_path = Path(tmp, "page.pgm")  # PNM: the cheapest format for Leptonica to read
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
-        # One run writes hOCR, the TSV (words, text, ALTO and the text-only PDF layer are derived
-        # from it: ocr.tsv, ocr.textlayer), and the page after Tesseract's own thresholding
-        # (out.processed.tif).
+        # One run writes the TSV (words, text, hOCR, ALTO and the text-only PDF layer are derived
+        # from it: ocr.tsv, ocr.hocr, ocr.textlayer) and the page after Tesseract's own
+        # thresholding (out.processed.tif).
         config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_write_images=1"
         try:
-            run_tesseract(str(image_path), str(base), extension="hocr", lang=options.language,
+            run_tesseract(str(image_path), str(base), extension="tsv", lang=options.language,
                           config=config, timeout=options.timeout)
         except pytesseract.TesseractNotFoundError:
             tesseract_version()
@@ -106,9 +106,9 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         except (pytesseract.TesseractError, RuntimeError) as exc:
             raise SubprocessError(f"tesseract failed: {exc}") from None
         table = read_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
-        hocr = nfc(base.with_suffix(".hocr").read_text(encoding="utf-8"))
         thresholded = base.with_name("out.processed.tif")
         thresholded_bytes = thresholded.read_bytes() if thresholded.exists() else b""
-    return OcrResult(text=text_of(table), words=words_of(table), hocr=hocr, psm=options.psm,
-                     alto=alto_of(table, f"tesseract {tesseract_version()}"), text_pdf=text_layer_pdf(table, dpi),
-                     thresholded=thresholded_bytes)
+    software = f"tesseract {tesseract_version()}"
+    return OcrResult(text=text_of(table), words=words_of(table), psm=options.psm,
+                     hocr=hocr_of(table, software=software, dpi=dpi, language=options.language),
+                     alto=alto_of(table, software), text_pdf=text_layer_pdf(table, dpi), thresholded=thresholded_bytes)

@@ -1,7 +1,7 @@
-"""Text and ALTO derived from Tesseract's TSV read as Tesseract's own renderers write them.
+"""Text, hOCR and ALTO derived from Tesseract's TSV read as Tesseract's own renderers write them.
 
-sohoa asks Tesseract for TSV and hOCR only (each extra renderer costs CPU on every page), so
-these tests run the real Tesseract once with its text and ALTO renderers too, and compare.
+sohoa asks Tesseract for the TSV only (each extra renderer costs CPU on every page), so these
+tests run the real Tesseract once with its text, hOCR and ALTO renderers too, and compare.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
+from ocr.hocr import hocr_of
 from ocr.tsv import alto_of, read_tsv, text_of, words_of
 from sohoa.samples.render import render_pages
 from sohoa.vietnamese import nfc
@@ -23,19 +25,19 @@ PARAGRAPHS = ("Chi bộ Đảng xã Nghĩa Trung được thành lập năm 1930
               "Hòa bình lập lại, Đảng bộ lãnh đạo sản xuất, xây dựng hợp tác xã và trường học.")
 
 
-def _tesseract(tmp_path: Path, columns: int, psm: int) -> tuple[str, str, str]:
+def _tesseract(tmp_path: Path, columns: int, psm: int) -> tuple[str, str, str, str]:
     page = render_pages(PARAGRAPHS * 2, pages=1, columns=columns, title="LỊCH SỬ ĐẢNG BỘ")[0]
     image = tmp_path / "page.png"
     page.image.crop((0, 0, page.image.width, page.image.height // 2)).save(image)
     out = tmp_path / "out"
     subprocess.run(["tesseract", str(image), str(out), "-l", "vie", "--psm", str(psm), "-c", "tessedit_create_tsv=1",
-                    "txt", "alto"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    return tuple(out.with_suffix(s).read_text(encoding="utf-8") for s in (".tsv", ".txt", ".xml"))  # type: ignore[return-value]
+                    "txt", "hocr", "alto"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    return tuple(out.with_suffix(s).read_text(encoding="utf-8") for s in (".tsv", ".txt", ".hocr", ".xml"))  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(("columns", "psm"), [(1, 4), (2, 3)], ids=["one column", "two columns"])
-def test_text_and_alto_match_tesseracts_renderers(tmp_path: Path, columns: int, psm: int) -> None:
-    tsv, txt, alto = _tesseract(tmp_path, columns, psm)
+def test_text_hocr_and_alto_match_tesseracts_renderers(tmp_path: Path, columns: int, psm: int) -> None:
+    tsv, txt, hocr, alto = _tesseract(tmp_path, columns, psm)
     table = read_tsv(tsv)
 
     assert text_of(table) == nfc(txt).strip()
@@ -44,6 +46,14 @@ def test_text_and_alto_match_tesseracts_renderers(tmp_path: Path, columns: int, 
     # Tesseract's ALTO names its input file; sohoa's has no temporary file name to name
     without_file = re.sub(r"\s*<sourceImageInformation>.*?</sourceImageInformation>", "", alto, flags=re.S)
     assert alto_of(table, "tesseract 5.3.0").replace("5.3.0", "X") == re.sub(r"tesseract [\d.]+", "tesseract X", without_file)
+
+    # The same hOCR, to the byte, but for each line's baseline and heights, which the TSV lacks,
+    # and the image's name (Tesseract names its input file; sohoa's boxes fall on image.jpg)
+    dpi = int(re.search(r"scan_res (\d+)", hocr).group(1))  # type: ignore[union-attr]
+    without_metrics = re.sub(r'; baseline [^"]*"', '"', re.sub(r'image "[^"]*"', 'image "image.jpg"', hocr))
+    version = re.search(r"content='(tesseract [\d.]+)'", hocr).group(1)  # type: ignore[union-attr]
+    assert "; baseline " in hocr and "class='ocrx_word'" in hocr
+    assert hocr_of(table, software=version, dpi=dpi, language="vie") == nfc(without_metrics)
 
 
 def test_word_confidences_are_fractions_in_alto() -> None:
@@ -72,3 +82,21 @@ def test_words_are_nfc_and_numbered_by_line() -> None:
 
     assert [(w.text, w.line, w.confidence) for w in words] == [("Đảng", 1, 91.5), ("bộ", 2, 0.0)]
     assert text_of(read_tsv(tsv)) == "Đảng\nbộ"
+
+
+def test_hocr_escapes_text_and_names_one_language_only() -> None:
+    tsv = "\n".join([HEADER,
+                     "1\t1\t0\t0\t0\t0\t0\t0\t800\t400\t-1\t",
+                     "2\t1\t1\t0\t0\t0\t10\t10\t300\t40\t-1\t",
+                     "3\t1\t1\t1\t0\t0\t10\t10\t300\t40\t-1\t",
+                     "4\t1\t1\t1\t1\t0\t10\t10\t300\t40\t-1\t",
+                     "5\t1\t1\t1\t1\t1\t10\t10\t100\t40\t96.9\t<Đảng>",
+                     "5\t1\t1\t1\t1\t2\t130\t10\t100\t40\t88.2\t\"bộ\"&'xã'", ""])
+    table = read_tsv(tsv)
+    words = ElementTree.fromstring(hocr_of(table, software="tesseract 5.3.0", dpi=300, language="vie")).iter(
+        "{http://www.w3.org/1999/xhtml}span")
+
+    assert [(w.text, w.get("title")) for w in words if w.get("class") == "ocrx_word"] == [
+        ("<Đảng>", "bbox 10 10 110 50; x_wconf 96"), ('"bộ"&\'xã\'', "bbox 130 10 230 50; x_wconf 88")]
+    assert "lang='vie'" in hocr_of(table, software="t", dpi=300, language="vie")
+    assert "lang=" not in hocr_of(table, software="t", dpi=300, language="vie+eng").split("<body>")[1]

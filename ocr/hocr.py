@@ -1,0 +1,69 @@
+"""hOCR written from Tesseract's TSV, laid out as Tesseract's own hOCR renderer lays it out.
+
+Tesseract's hOCR renderer cost ~5 % of each page's Tesseract CPU (pinned pairs of runs, docs/ocr.md),
+and the TSV holds the same page: blocks, paragraphs, lines and words with their boxes and
+confidences, in the same order and numbering. So Tesseract writes the TSV only and the hOCR is
+written here (tests/test_ocr_tsv.py compares it with Tesseract's). What Tesseract's hOCR has and
+this one lacks: each line's `baseline`, `x_size`, `x_descenders` and `x_ascenders`, and the line
+classes of headings and captions (`ocr_header`, `ocr_caption`, `ocr_textfloat`: here every line is
+an `ocr_line`). Nothing in sohoa reads those; the text layer and the viewer use the word boxes.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from ocr.tsv import WORD_LEVEL, PageTable, Row
+
+_QUOTES = {'"': "&quot;", "'": "&#39;"}  # Tesseract's HOcrEscape escapes both quotes too
+
+
+def hocr_of(table: PageTable, *, software: str, dpi: int, language: str, image: str = "image.jpg") -> str:
+    """The page as an hOCR 1.2 document. ``image`` names the page image the boxes fall on;
+    ``language`` is given to paragraphs only when it is a single one (the TSV does not say which
+    of several read a paragraph)."""
+    lang = f" lang='{escape(language, _QUOTES)}'" if "+" not in language else ""
+    out = [_HEAD.format(software=escape(software, _QUOTES)),
+           f"  <div class='ocr_page' id='page_1' title='image \"{escape(image, _QUOTES)}\"; "
+           f"bbox 0 0 {table.width} {table.height}; ppageno 0; scan_res {dpi} {dpi}'>\n"]
+    counts = dict.fromkeys((2, 3, 4, WORD_LEVEL), 0)
+    open_levels: list[int] = []
+    for row in table.rows:
+        while open_levels and open_levels[-1] >= row.level:
+            out.append(_CLOSE[open_levels.pop()])
+        counts[row.level] += 1
+        number = counts[row.level]
+        if row.level == WORD_LEVEL:
+            out.append(f"\n      <span class='ocrx_word' id='word_1_{number}' title='{_bbox(row)}; "
+                       f"x_wconf {int(row.confidence)}'>{escape(row.text, _QUOTES)}</span>")
+            continue
+        if row.level == 2:
+            out.append(f"   <div class='ocr_carea' id='block_1_{number}' title=\"{_bbox(row)}\">")
+        elif row.level == 3:
+            out.append(f"\n    <p class='ocr_par' id='par_1_{number}'{lang} title=\"{_bbox(row)}\">")
+        else:
+            out.append(f"\n     <span class='ocr_line' id='line_1_{number}' title=\"{_bbox(row)}\">")
+        open_levels.append(row.level)
+    out.extend(_CLOSE[level] for level in reversed(open_levels))
+    out.append("  </div>\n </body>\n</html>\n")
+    return "".join(out)
+
+
+def _bbox(row: Row) -> str:
+    return f"bbox {row.left} {row.top} {row.left + row.width} {row.top + row.height}"
+
+
+_CLOSE = {2: "   </div>\n", 3: "\n    </p>\n", 4: "\n     </span>"}
+
+_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+    "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+ <head>
+  <title></title>
+  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>
+  <meta name='ocr-system' content='{software}' />
+  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf'/>
+ </head>
+ <body>
+"""
