@@ -77,3 +77,22 @@ def test_a_new_archive_gets_a_copy_of_an_empty_migrated_prefect_database(tmp_pat
     _run(tmp_path / "second", cache)
     assert "copied_from_the_template" in _tables(tmp_path / "second" / ".prefect" / "prefect.db")
     assert "copied_from_the_template" not in _tables(tmp_path / "first" / ".prefect" / "prefect.db")
+
+
+def test_prefects_task_queue_store_runs_without_run_time_type_checks(tmp_path):
+    """py-key-value (under Prefect's docket) wraps each of its functions in beartype's checks
+    (but those it marks to be checked always)."""
+    code = ("import sys; from pathlib import Path\n"
+            "from flows.runtime import configure; from sohoa.settings import Settings\n"
+            "if sys.argv[1] == 'sohoa': configure(Settings.from_env(Path(sys.argv[2])))\n"
+            "import prefect.server.api.server\n"
+            "from key_value.aio._utils import sanitize\n"
+            "print(hasattr(sanitize.generate_hash_fragment, '__beartype_wrapper'))")
+    env = {k: v for k, v in os.environ.items() if k != "PY_KEY_VALUE_DISABLE_BEARTYPE"}
+
+    def checked(how: str) -> str:
+        return subprocess.run([sys.executable, "-c", code, how, str(tmp_path / "a")], capture_output=True, text=True,
+                              cwd=ROOT, env=env, check=True).stdout.strip()
+
+    assert checked("plain") == "True"  # what the library does, left to itself
+    assert checked("sohoa") == "False"
