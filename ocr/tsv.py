@@ -50,6 +50,7 @@ class PageTable:
     width: int
     height: int
     rows: list[Row]  # every block, paragraph and line row, and the words that have text
+    pictures: frozenset[int] = frozenset()  # blocks whose every word is blank: Tesseract's image or rule regions
 
     @property
     def word_rows(self) -> list[Row]:
@@ -60,6 +61,7 @@ def read_tsv(tsv: str) -> PageTable:
     """Parse Tesseract's TSV (columns: level page block par line word left top width height conf text)."""
     rows: list[Row] = []
     width = height = 0
+    blank: dict[int, bool] = {}  # block: every word so far blank
     for line in tsv.split("\n")[1:]:  # plain splitting: csv.DictReader cost ~25 ms on a 600-word page
         cells = line.split("\t")
         if len(cells) < 12:
@@ -70,11 +72,13 @@ def read_tsv(tsv: str) -> PageTable:
             width, height = w, h
             continue
         text = nfc(cells[11].strip())
-        if level == WORD_LEVEL and not text:
-            continue
-        rows.append(Row(level, int(cells[2]), int(cells[3]), int(cells[4]), left, top, w, h,
-                        max(0.0, float(cells[10])), text))
-    return PageTable(width, height, rows)
+        block = int(cells[2])
+        if level == WORD_LEVEL:
+            blank[block] = blank.get(block, True) and not text
+            if not text:
+                continue
+        rows.append(Row(level, block, int(cells[3]), int(cells[4]), left, top, w, h, max(0.0, float(cells[10])), text))
+    return PageTable(width, height, rows, frozenset(b for b, empty in blank.items() if empty))
 
 
 def words_of(table: PageTable) -> list[Word]:

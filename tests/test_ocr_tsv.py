@@ -15,7 +15,8 @@ from xml.etree import ElementTree
 import pytest
 
 from ocr.hocr import hocr_of
-from ocr.tsv import alto_of, read_tsv, text_of, words_of
+from ocr.tsv import PageTable, alto_of, read_tsv, text_of, words_of
+from sohoa.samples import make_pages
 from sohoa.samples.render import render_pages
 from sohoa.vietnamese import nfc
 
@@ -29,6 +30,10 @@ def _tesseract(tmp_path: Path, columns: int, psm: int) -> tuple[str, str, str, s
     page = render_pages(PARAGRAPHS * 2, pages=1, columns=columns, title="LỊCH SỬ ĐẢNG BỘ")[0]
     image = tmp_path / "page.png"
     page.image.crop((0, 0, page.image.width, page.image.height // 2)).save(image)
+    return _read(tmp_path, image, psm)
+
+
+def _read(tmp_path: Path, image: Path, psm: int) -> tuple[str, str, str, str]:
     out = tmp_path / "out"
     subprocess.run(["tesseract", str(image), str(out), "-l", "vie", "--psm", str(psm), "-c", "tessedit_create_tsv=1",
                     "txt", "hocr", "alto"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
@@ -47,13 +52,28 @@ def test_text_hocr_and_alto_match_tesseracts_renderers(tmp_path: Path, columns: 
     without_file = re.sub(r"\s*<sourceImageInformation>.*?</sourceImageInformation>", "", alto, flags=re.S)
     assert alto_of(table, "tesseract 5.3.0").replace("5.3.0", "X") == re.sub(r"tesseract [\d.]+", "tesseract X", without_file)
 
-    # The same hOCR, to the byte, but for each line's baseline and heights, which the TSV lacks,
-    # and the image's name (Tesseract names its input file; sohoa's boxes fall on image.jpg)
+    _assert_same_hocr(table, hocr)
+
+
+def _assert_same_hocr(table: PageTable, hocr: str) -> None:
+    """The same hOCR, to the byte, but for each line's baseline and heights, which the TSV lacks,
+    and the image's name (Tesseract names its input file; sohoa's boxes fall on image.jpg)."""
     dpi = int(re.search(r"scan_res (\d+)", hocr).group(1))  # type: ignore[union-attr]
     without_metrics = re.sub(r'; baseline [^"]*"', '"', re.sub(r'image "[^"]*"', 'image "image.jpg"', hocr))
     version = re.search(r"content='(tesseract [\d.]+)'", hocr).group(1)  # type: ignore[union-attr]
     assert "; baseline " in hocr and "class='ocrx_word'" in hocr
     assert hocr_of(table, software=version, dpi=dpi, language="vie") == nfc(without_metrics)
+
+
+def test_hocr_of_an_aged_page_keeps_tesseracts_picture_regions(tmp_path: Path) -> None:
+    """Stains on aged paper are picture blocks to Tesseract: in its TSV, blocks of blank words."""
+    image = tmp_path / "aged.png"
+    make_pages(pages=1, font="times", variant="aged")[0].image.save(image, dpi=(300, 300))
+    tsv, _, hocr, _ = _read(tmp_path, image, 4)
+    table = read_tsv(tsv)
+
+    assert table.pictures and "class='ocr_photo'" in hocr
+    _assert_same_hocr(table, hocr)
 
 
 def test_word_confidences_are_fractions_in_alto() -> None:
@@ -100,3 +120,19 @@ def test_hocr_escapes_text_and_names_one_language_only() -> None:
         ("<Đảng>", "bbox 10 10 110 50; x_wconf 96"), ('"bộ"&\'xã\'', "bbox 130 10 230 50; x_wconf 88")]
     assert "lang='vie'" in hocr_of(table, software="t", dpi=300, language="vie")
     assert "lang=" not in hocr_of(table, software="t", dpi=300, language="vie+eng").split("<body>")[1]
+
+
+def test_blocks_without_text_are_pictures_or_rules_in_hocr() -> None:
+    rows = ["1\t1\t0\t0\t0\t0\t0\t0\t800\t900\t-1\t"]
+    for block, (left, top, width, height) in enumerate([(10, 10, 300, 200), (10, 300, 700, 6)], start=1):
+        rows += [f"{level}\t1\t{block}\t{int(level > 2)}\t{int(level > 3)}\t{int(level > 4)}\t{left}\t{top}\t"
+                 f"{width}\t{height}\t{'95' if level == 5 else '-1'}\t{'  ' if level == 5 else ''}" for level in (2, 3, 4, 5)]
+    rows += ["2\t1\t3\t0\t0\t0\t10\t400\t300\t40\t-1\t", "3\t1\t3\t1\t0\t0\t10\t400\t300\t40\t-1\t",
+             "4\t1\t3\t1\t1\t0\t10\t400\t300\t40\t-1\t", "5\t1\t3\t1\t1\t1\t10\t400\t100\t40\t91\tđảng"]
+    table = read_tsv("\n".join([HEADER, *rows, ""]))
+    hocr = hocr_of(table, software="tesseract 5.3.0", dpi=300, language="vie")
+
+    assert table.pictures == {1, 2} and [w.text for w in words_of(table)] == ["đảng"]
+    assert "<div class='ocr_photo' id='block_1_1' title=\"bbox 10 10 310 210\"></div>" in hocr
+    assert "<div class='ocr_separator' id='block_1_2' title=\"bbox 10 300 710 306\"></div>" in hocr
+    assert "<div class='ocr_carea' id='block_1_3'" in hocr and hocr.count("class='ocr_line'") == 1
