@@ -1,6 +1,6 @@
 """Ingest throughput against the floor: the bare `tesseract` CLI on the same page images.
 
-    python -m bench.ingest_bench [--pages 40] [--repeat 3] [--memory-pages 200]
+    python -m bench.ingest_bench [--pages 40] [--repeat 3] [--pinned 0] [--memory-pages 200]
 
 The floor runs one single-threaded `tesseract` per page image, as many at once as there are
 cores. sohoa runs `sohoa ingest` on the PDF those images came from, as a user would: rasterising,
@@ -9,6 +9,11 @@ Prefect's ephemeral API start included (a second run on the already archived fil
 no flow, is reported apart). Wall time and CPU time of each whole process tree: the machine is
 shared, and CPU time is what survives the neighbours' load. Peak memory is the RSS of sohoa's
 whole process tree on a long PDF.
+
+``--pinned N`` adds N rounds of pinned pairs: the floor with one worker on one core and
+`sohoa ingest --jobs 1` on the other, at the same time, swapping cores each round. Both see the
+same neighbours at the same moment, so the ratio (of total work: each has one core) is steady to
+a few per cent where the interleaved two-core rounds swing by ten.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,20 +43,47 @@ def page_images(pdf: Path, folder: Path) -> list[Path]:
     return sorted(folder.glob("page*.pgm"))
 
 
-def tesseract_floor(images: list[Path], out: Path) -> None:
+def _on_core(core: int | None) -> list[str]:
+    return [] if core is None else ["taskset", "--cpu-list", str(core)]  # util-linux, on every Debian
+
+
+def tesseract_floor(images: list[Path], out: Path, workers: int | None = None, core: int | None = None) -> None:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
     def one(image: Path) -> None:
-        subprocess.run(["tesseract", str(image), str(out / image.stem), "-l", "vie", "--psm", "4"],
+        subprocess.run([*_on_core(core), "tesseract", str(image), str(out / image.stem), "-l", "vie", "--psm", "4"],
                        check=True, capture_output=True, env=env)
 
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
         list(pool.map(one, images))
 
 
-def sohoa_ingest(pdf: Path, home: Path) -> None:
+def sohoa_ingest(pdf: Path, home: Path, core: int | None = None) -> None:
     shutil.rmtree(home, ignore_errors=True)
-    subprocess.run([*SOHOA, "--archive", str(home), "ingest", str(pdf)], check=True, capture_output=True)
+    jobs = [] if core is None else ["--jobs", "1"]
+    subprocess.run([*_on_core(core), *SOHOA, "--archive", str(home), "ingest", *jobs, str(pdf)], check=True,
+                   capture_output=True)
+
+
+def _wall(run: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def pinned_pairs(images: list[Path], pdf: Path, work: Path, rounds: int) -> list[float]:
+    """sohoa ÷ floor wall time, each on a core of its own at the same time, cores swapped each round."""
+    ratios = []
+    for round_no in range(rounds):
+        floor_core, sohoa_core = (0, 1) if round_no % 2 == 0 else (1, 0)
+        with ThreadPoolExecutor(2) as pool:
+            floor = pool.submit(_wall, lambda: tesseract_floor(images, work / "floor", 1, floor_core))
+            sohoa = pool.submit(_wall, lambda: sohoa_ingest(pdf, work / "pinned", sohoa_core))
+            floor_wall, sohoa_wall = floor.result(), sohoa.result()
+        ratios.append(sohoa_wall / floor_wall)
+        print(f"  pinned round {round_no + 1}: floor on core {floor_core} {floor_wall:.1f} s, "
+              f"sohoa on core {sohoa_core} {sohoa_wall:.1f} s: {ratios[-1]:.3f}", flush=True)
+    return ratios
 
 
 def _row(name: str, walls: list[float], cpus: list[float], pages: int, floor: tuple[float, float]) -> list[str]:
@@ -62,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pinned", type=int, default=0, help="rounds of pinned pairs, one core each (0: skip)")
     parser.add_argument("--memory-pages", type=int, default=200, help="pages of the memory test (0: skip)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sohoa-bench-ingest-"))
@@ -96,6 +131,12 @@ def main() -> None:
         ratios = [s / f for s, f in zip(runs["sohoa"][index], runs["floor"][index])]
         print(f"sohoa ÷ floor ({kind}) round by round: {', '.join(f'{r:.2f}' for r in ratios)}; "
               f"median {statistics.median(ratios):.2f}")
+    if args.pinned:
+        if len(os.sched_getaffinity(0)) < 2:
+            sys.exit("--pinned needs two cores")
+        ratios = pinned_pairs(images, pdf, work, args.pinned)
+        print(f"pinned pairs, sohoa ÷ floor (one core each, at once): {', '.join(f'{r:.3f}' for r in ratios)}; "
+              f"median {statistics.median(ratios):.3f}")
     if args.memory_pages:
         long_pdf = work / "long.pdf"
         make_scan(long_pdf, pages=args.memory_pages, font="serif", variant="clean", seed=2)
