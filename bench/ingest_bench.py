@@ -12,8 +12,8 @@ whole process tree on a long PDF.
 
 ``--pinned N`` adds N rounds of pinned pairs: the floor with one worker on one core and
 `sohoa ingest --jobs 1` on the other, at the same time, swapping cores each round. Both see the
-same neighbours at the same moment, so the ratio (of total work: each has one core) is steady to
-a few per cent where the interleaved two-core rounds swing by ten.
+same neighbours at the same moment, so the ratio (of total work: each has one core) swings less
+than the interleaved two-core rounds do (docs/ocr.md has both).
 """
 
 from __future__ import annotations
