@@ -76,16 +76,22 @@ def test_hocr_of_an_aged_page_keeps_tesseracts_picture_regions(tmp_path: Path) -
     _assert_same_hocr(table, hocr)
 
 
+# A page of one block, paragraph and line (10, 10, 300 × 40) holding the given word rows.
+ONE_LINE = ["1\t1\t0\t0\t0\t0\t0\t0\t800\t400\t-1\t",
+            "2\t1\t1\t0\t0\t0\t10\t10\t300\t40\t-1\t",
+            "3\t1\t1\t1\t0\t0\t10\t10\t300\t40\t-1\t",
+            "4\t1\t1\t1\t1\t0\t10\t10\t300\t40\t-1\t"]
+
+
+def _one_line(*words: str) -> str:
+    return "\n".join([HEADER, *ONE_LINE, *words, ""])
+
+
 def test_word_confidences_are_fractions_in_alto() -> None:
     """Tesseract 5.3 writes WC="0.<int>" (5 % became "0.5", 100 % "0.100"): sohoa writes the fraction."""
-    tsv = "\n".join([HEADER,
-                     "1\t1\t0\t0\t0\t0\t0\t0\t800\t400\t-1\t",
-                     "2\t1\t1\t0\t0\t0\t10\t10\t300\t40\t-1\t",
-                     "3\t1\t1\t1\t0\t0\t10\t10\t300\t40\t-1\t",
-                     "4\t1\t1\t1\t1\t0\t10\t10\t300\t40\t-1\t",
-                     "5\t1\t1\t1\t1\t1\t10\t10\t100\t40\t5.376\tđảng",
-                     "5\t1\t1\t1\t1\t2\t130\t10\t100\t40\t100.000000\tbộ",
-                     "5\t1\t1\t1\t1\t3\t250\t10\t10\t40\t95.0\t ", ""])
+    tsv = _one_line("5\t1\t1\t1\t1\t1\t10\t10\t100\t40\t5.376\tđảng",
+                    "5\t1\t1\t1\t1\t2\t130\t10\t100\t40\t100.000000\tbộ",
+                    "5\t1\t1\t1\t1\t3\t250\t10\t10\t40\t95.0\t ")
     alto = alto_of(read_tsv(tsv), "tesseract 5.3.0")
 
     assert re.findall(r'WC="([^"]*)"', alto) == ["0.05", "1.00"]
@@ -105,14 +111,8 @@ def test_words_are_nfc_and_numbered_by_line() -> None:
 
 
 def test_hocr_escapes_text_and_names_one_language_only() -> None:
-    tsv = "\n".join([HEADER,
-                     "1\t1\t0\t0\t0\t0\t0\t0\t800\t400\t-1\t",
-                     "2\t1\t1\t0\t0\t0\t10\t10\t300\t40\t-1\t",
-                     "3\t1\t1\t1\t0\t0\t10\t10\t300\t40\t-1\t",
-                     "4\t1\t1\t1\t1\t0\t10\t10\t300\t40\t-1\t",
-                     "5\t1\t1\t1\t1\t1\t10\t10\t100\t40\t96.9\t<Đảng>",
-                     "5\t1\t1\t1\t1\t2\t130\t10\t100\t40\t88.2\t\"bộ\"&'xã'", ""])
-    table = read_tsv(tsv)
+    table = read_tsv(_one_line("5\t1\t1\t1\t1\t1\t10\t10\t100\t40\t96.9\t<Đảng>",
+                               "5\t1\t1\t1\t1\t2\t130\t10\t100\t40\t88.2\t\"bộ\"&'xã'"))
     words = ElementTree.fromstring(hocr_of(table, software="tesseract 5.3.0", dpi=300, language="vie")).iter(
         "{http://www.w3.org/1999/xhtml}span")
 
