@@ -1,16 +1,16 @@
 """hOCR written from Tesseract's TSV, laid out as Tesseract's own hOCR renderer lays it out.
 
-Tesseract's hOCR renderer cost ~5 % of each page's Tesseract CPU (pinned pairs of runs, docs/ocr.md),
-and the TSV holds the same page: blocks, paragraphs, lines and words with their boxes and
-confidences, in the same order and numbering. So Tesseract writes the TSV only and the hOCR is
-written here, the same file as Tesseract's (tests/test_ocr_tsv.py compares them, and so did 110
-runs: 40 generated pages of every face and variant at psm 3 and 4, the 10 real sample pages at
-psm 3, 4 and 6) but for what the TSV lacks:
-each line's `baseline` (or `textangle`), `x_size`, `x_descenders` and `x_ascenders`, and the line
-classes of headings and captions (`ocr_header`, `ocr_caption`, `ocr_textfloat`: here every line is
-an `ocr_line`). A block without text is a picture or a rule to Tesseract; the TSV does not say
-which, so its shape does. Words lose Tesseract's stray leading spaces, as they do in words.json.
-Nothing in sohoa reads the line metrics; the text layer and the viewer place words by their boxes.
+Tesseract's hOCR renderer cost ~5 % of each page's Tesseract CPU (pinned pairs of runs,
+docs/ocr.md), and the TSV holds the same page: blocks, paragraphs, lines and words with their
+boxes and confidences, in the same order and numbering. So Tesseract writes the TSV only and the
+hOCR is written here, the same file as Tesseract's (tests/test_ocr_tsv.py compares them, and so
+did 110 runs: 40 generated pages of every face and variant at psm 3 and 4, the 10 real sample
+pages at psm 3, 4 and 6) but for what the TSV lacks: each line's `baseline` (or `textangle`),
+`x_size`, `x_descenders` and `x_ascenders`, and the line classes of headings and captions
+(`ocr_header`, `ocr_caption`, `ocr_textfloat`: here every line is an `ocr_line`). A block
+without text is a picture or a rule to Tesseract; the TSV does not say which, so its shape does.
+Words lose Tesseract's stray leading spaces, as they do in words.json. Nothing in sohoa reads the
+line metrics; the text layer and the viewer place words by their boxes.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ Tesseract can write text, TSV and ALTO itself, but each renderer walks the page'
 (text +2 %, ALTO +4 % of a page's CPU, measured in docs/ocr.md). Its TSV holds the whole layout
 (page, blocks, paragraphs, lines, words with boxes and float confidences), so sohoa asks for the
 TSV only and derives the rest here (the hOCR in ``ocr.hocr``), in a few milliseconds. The text
-is laid out as Tesseract's own text renderer lays it out (tests/test_ocr_tsv.py compares them); the ALTO keeps
-Tesseract's structure (ComposedBlock per block, TextBlock per paragraph) and writes each word's
-confidence as a two-digit fraction, truncated as Tesseract truncates it, but without Tesseract 5.3's
-bug (it writes WC="0.<int>", so a confidence of 5 came out as "0.5" and 100 as "0.100").
+is laid out as Tesseract's own text renderer lays it out (tests/test_ocr_tsv.py compares them);
+the ALTO keeps Tesseract's structure (ComposedBlock per block, TextBlock per paragraph) and
+writes each word's confidence as a two-digit fraction, truncated as Tesseract truncates it, but
+without Tesseract 5.3's bug (it writes WC="0.<int>", so a confidence of 5 came out as "0.5" and
+100 as "0.100").
 """
 
 from __future__ import annotations

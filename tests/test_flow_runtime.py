@@ -85,7 +85,6 @@ def test_prefects_task_queue_store_runs_without_run_time_type_checks(tmp_path):
     code = ("import sys; from pathlib import Path\n"
             "from flows.runtime import configure; from sohoa.settings import Settings\n"
             "if sys.argv[1] == 'sohoa': configure(Settings.from_env(Path(sys.argv[2])))\n"
-            "import prefect.server.api.server\n"
             "from key_value.aio._utils import sanitize\n"
             "print(hasattr(sanitize.generate_hash_fragment, '__beartype_wrapper'))")
     env = {k: v for k, v in os.environ.items() if k != "PY_KEY_VALUE_DISABLE_BEARTYPE"}
