@@ -29,11 +29,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
-from bench.common import cpu_seconds, load_average, print_table, run_with_peak_memory, timed_runs
+from bench.common import (CpuSplit, cpu_seconds, load_average, print_table, run_with_cpu_split,
+                          run_with_peak_memory, timed_runs)
 from sohoa.samples import make_scan
 
 SOHOA = [sys.executable, "-m", "sohoa"]
+T = TypeVar("T")
 
 
 def page_images(pdf: Path, folder: Path) -> list[Path]:
@@ -58,17 +61,17 @@ def tesseract_floor(images: list[Path], out: Path, workers: int | None = None, c
         list(pool.map(one, images))
 
 
-def sohoa_ingest(pdf: Path, home: Path, core: int | None = None) -> None:
+def sohoa_ingest(pdf: Path, home: Path, core: int | None = None) -> CpuSplit:
     shutil.rmtree(home, ignore_errors=True)
     jobs = [] if core is None else ["--jobs", "1"]
-    subprocess.run([*_on_core(core), *SOHOA, "--archive", str(home), "ingest", *jobs, str(pdf)], check=True,
-                   capture_output=True)
+    # taskset execs the command in its own process, so the split is the same with or without it
+    return run_with_cpu_split([*_on_core(core), *SOHOA, "--archive", str(home), "ingest", *jobs, str(pdf)])
 
 
-def _wall(run: Callable[[], None]) -> float:
+def _timed(run: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+    result = run()
+    return time.perf_counter() - start, result
 
 
 def pinned_pairs(images: list[Path], pdf: Path, work: Path, rounds: int) -> list[float]:
@@ -77,12 +80,13 @@ def pinned_pairs(images: list[Path], pdf: Path, work: Path, rounds: int) -> list
     for round_no in range(rounds):
         floor_core, sohoa_core = (0, 1) if round_no % 2 == 0 else (1, 0)
         with ThreadPoolExecutor(2) as pool:
-            floor = pool.submit(_wall, lambda: tesseract_floor(images, work / "floor", 1, floor_core))
-            sohoa = pool.submit(_wall, lambda: sohoa_ingest(pdf, work / "pinned", sohoa_core))
-            floor_wall, sohoa_wall = floor.result(), sohoa.result()
+            floor = pool.submit(_timed, lambda: tesseract_floor(images, work / "floor", 1, floor_core))
+            sohoa = pool.submit(_timed, lambda: sohoa_ingest(pdf, work / "pinned", sohoa_core))
+            (floor_wall, _), (sohoa_wall, split) = floor.result(), sohoa.result()
         ratios.append(sohoa_wall / floor_wall)
         print(f"  pinned round {round_no + 1}: floor on core {floor_core} {floor_wall:.1f} s, "
-              f"sohoa on core {sohoa_core} {sohoa_wall:.1f} s: {ratios[-1]:.3f}", flush=True)
+              f"sohoa on core {sohoa_core} {sohoa_wall:.1f} s: {ratios[-1]:.3f} (sohoa's tesseract and poppler "
+              f"{split.programs:.1f} CPU-s, its own process {split.own:.1f})", flush=True)
     return ratios
 
 
@@ -90,6 +94,17 @@ def _row(name: str, walls: list[float], cpus: list[float], pages: int, floor: tu
     wall, cpu = statistics.median(walls), statistics.median(cpus)
     return [name, f"{wall:.1f}", f"{wall / floor[0]:.2f}", f"{cpu:.1f}", f"{cpu / floor[1]:.2f}",
             f"{60 * pages / wall:.0f}", ", ".join(f"{w:.1f}/{c:.1f}" for w, c in zip(walls, cpus))]
+
+
+def _print_split(floor_cpus: list[float], splits: list[CpuSplit], pages: int) -> None:
+    """Round by round, sohoa's CPU split: the programs it ran against the floor's Tesseracts (the
+    neighbours move both), and its own process (Prefect, preprocessing, outputs), the real gap."""
+    print("\nWhere sohoa's CPU went, round by round (CPU-s):")
+    print_table(["round", "floor: tesseract", "sohoa: tesseract, poppler", "÷ floor", "sohoa: own process",
+                 "own a page", "own ÷ floor"], [
+        [n + 1, f"{floor:.1f}", f"{split.programs:.1f}", f"{split.programs / floor:.3f}", f"{split.own:.1f}",
+         f"{split.own / pages:.2f}", f"{split.own / floor:.3f}"]
+        for n, (floor, split) in enumerate(zip(floor_cpus, splits))])
 
 
 def main() -> None:
@@ -107,9 +122,10 @@ def main() -> None:
     print(f"before: {load_average()}", flush=True)
     # Interleaved, so that a change of load on the shared machine falls on both alike.
     runs: dict[str, tuple[list[float], list[float]]] = {"floor": ([], []), "sohoa": ([], []), "already": ([], [])}
+    splits: list[CpuSplit] = []
     for _ in range(args.repeat):
         for name, run in (("floor", lambda: tesseract_floor(images, work / "floor")),
-                          ("sohoa", lambda: sohoa_ingest(pdf, work / "archive")),
+                          ("sohoa", lambda: splits.append(sohoa_ingest(pdf, work / "archive"))),
                           ("already", lambda: subprocess.run([*SOHOA, "--archive", str(work / "archive"), "ingest",
                                                               str(pdf)], check=True, capture_output=True))):
             walls, cpus = timed_runs(run, 1)
@@ -131,6 +147,7 @@ def main() -> None:
         ratios = [s / f for s, f in zip(runs["sohoa"][index], runs["floor"][index])]
         print(f"sohoa ÷ floor ({kind}) round by round: {', '.join(f'{r:.2f}' for r in ratios)}; "
               f"median {statistics.median(ratios):.2f}")
+    _print_split(runs["floor"][1], splits, args.pages)
     if args.pinned:
         if len(os.sched_getaffinity(0)) < 2:
             sys.exit("--pinned needs two cores")
