@@ -7,8 +7,10 @@ cores. sohoa runs `sohoa ingest` on the PDF those images came from, as a user wo
 preprocessing, OCR, hOCR, ALTO, words and text layer, the catalog, the search index, and
 Prefect's ephemeral API start included (a second run on the already archived file, which starts
 no flow, is reported apart). Wall time and CPU time of each whole process tree: the machine is
-shared, and CPU time is what survives the neighbours' load. Peak memory is the RSS of sohoa's
-whole process tree on a long PDF.
+shared, and CPU time is what survives the neighbours' load. sohoa's CPU is also split between
+the programs it ran (Tesseract, Poppler: the floor's work, moved by the neighbours as the floor
+is) and its own process (Prefect, preprocessing, outputs: the gap that is sohoa's own). Peak
+memory is the RSS of sohoa's whole process tree on a long PDF.
 
 ``--pinned N`` adds N rounds of pinned pairs: the floor with one worker on one core and
 `sohoa ingest --jobs 1` on the other, at the same time, swapping cores each round. Both see the
