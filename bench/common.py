@@ -53,7 +53,7 @@ def run_with_cpu_split(command: Sequence[str], **kwargs: object) -> CpuSplit:
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, **kwargs)  # type: ignore[call-overload]
         os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
-        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat_fields(proc.pid)
         proc.wait()
         if proc.returncode:
             errors.seek(0)
@@ -89,6 +89,12 @@ def _process_name(pid: int) -> str:
     return program
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """A process's ``/proc/PID/stat`` fields after its name (which may hold spaces and
+    parentheses): index 0 is field 3, the state."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _tree_rss(pid: int) -> dict[int, int]:
     """Resident memory (bytes) of a process and each of its descendants, from /proc.
 
@@ -101,7 +107,7 @@ def _tree_rss(pid: int) -> dict[int, int]:
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = _stat_fields(int(entry.name))
             parent, pages = int(fields[1]), int(fields[21])
         except (OSError, IndexError, ValueError):
             continue
