@@ -64,13 +64,14 @@ def flow_session(settings: Settings, *, serve_api: bool = True) -> Iterator[None
 
     from flows import embedded_api
 
-    # Failed tasks are reported by sohoa itself, once, in the user's terms.
-    for name in ("prefect.task_runs", "prefect.flow_runs", "prefect.task_engine", "prefect.flow_engine"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     session: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     with heap.startup_objects():  # the API server's modules and app
         if serve_api and embedded_api.wanted():
             session[PREFECT_API_URL] = embedded_api.embedded_api_url()
+    # Failed tasks are reported by sohoa itself, once, in the user's terms. Set after the API's
+    # start: its app factory reloads Prefect's logging config, which resets these levels.
+    for name in ("prefect.task_runs", "prefect.flow_runs", "prefect.task_engine", "prefect.flow_engine"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     with temporary_settings(session), _silenced_stderr_at_exit():
         yield
 

@@ -87,6 +87,17 @@ def test_verify_exits_non_zero_on_an_altered_original(scans, tmp_path):
     assert f"{registration.doc_id}: originals/" in result.stdout and "altered" in result.stdout
 
 
+def test_a_missing_file_is_one_line_in_a_fresh_process(tmp_path):
+    """Prefect's API reconfigures its loggers when it starts: its own report of the failed task
+    must not come back as a second, Prefect-worded error line."""
+    missing = tmp_path / "khong-co.pdf"
+    result = run("--archive", str(tmp_path / "a"), "ingest", str(missing))
+    assert result.returncode == 7
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if str(missing) in line]
+    assert lines == [f"✗ {missing}: no such file or folder"]
+    assert "ERROR" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
 def test_missing_tesseract_names_the_package(scans, tmp_path):
     result = run("--archive", str(tmp_path / "a"), "ingest", str(scans.get("v.png", pages=1, variant="clean")),
                  env={"PATH": str(Path(sys.executable).parent)})
