@@ -1,9 +1,16 @@
 """Ingest throughput against the floor: the bare `tesseract` CLI on the same page images.
 
     python -m bench.ingest_bench [--pages 40] [--repeat 3] [--pinned 0] [--memory-pages 200]
+                                 [--guessed-resolution]
 
 The floor runs one single-threaded `tesseract` per page image, as many at once as there are
-cores. sohoa runs `sohoa ingest` on the PDF those images came from, as a user would: rasterising,
+cores. The page images are TIFFs that carry their resolution (300 dpi), as a scanner's do, so
+that the floor's Tesseract reads the page at the resolution sohoa gives its own (`--dpi`).
+``--guessed-resolution`` adds a second floor on the same pixels as PGM, which carries none:
+Tesseract then guesses one from the type size (~457 dpi for 12-point text), which costs it
+~4 % less and reads worse (docs/ocr.md).
+
+sohoa runs `sohoa ingest` on the PDF those images came from, as a user would: rasterising,
 preprocessing, OCR, hOCR, ALTO, words and text layer, the catalog, the search index, and
 Prefect's ephemeral API start included (a second run on the already archived file, which starts
 no flow, is reported apart). Wall time and CPU time of each whole process tree: the machine is
@@ -41,11 +48,13 @@ SOHOA = [sys.executable, "-m", "sohoa"]
 T = TypeVar("T")
 
 
-def page_images(pdf: Path, folder: Path) -> list[Path]:
-    # PGM, not PNG: Poppler's PNG encoding of noisy 300-dpi pages takes seconds a page, and
-    # Tesseract reads both alike
-    subprocess.run(["pdftoppm", "-r", "300", "-gray", str(pdf), str(folder / "page")], check=True)
-    return sorted(folder.glob("page*.pgm"))
+def page_images(pdf: Path, folder: Path, fmt: str = "tiff") -> list[Path]:
+    """The PDF's pages as grey 300-dpi images: uncompressed TIFF (with its resolution) or PGM
+    (without). Not PNG: Poppler's PNG encoding of noisy 300-dpi pages takes seconds a page."""
+    folder.mkdir(exist_ok=True)
+    tiff = ["-tiff"] if fmt == "tiff" else []  # grey PGM is Poppler's default
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", *tiff, str(pdf), str(folder / "page")], check=True)
+    return sorted(folder.glob("page*.tif" if fmt == "tiff" else "page*.pgm"))
 
 
 def _on_core(core: int | None) -> list[str]:
@@ -115,18 +124,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pinned", type=int, default=0, help="rounds of pinned pairs, one core each (0: skip)")
     parser.add_argument("--memory-pages", type=int, default=200, help="pages of the memory test (0: skip)")
+    parser.add_argument("--guessed-resolution", action="store_true",
+                        help="also run the floor on PGM images, whose resolution Tesseract must guess")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sohoa-bench-ingest-"))
     pdf = work / "document.pdf"
     make_scan(pdf, pages=args.pages, font="serif", variant="aged", seed=1)
-    images = page_images(pdf, work)
+    images = page_images(pdf, work / "tiff")
+    pgm_images = page_images(pdf, work / "pgm", "pgm") if args.guessed_resolution else []
     (work / "floor").mkdir()
     print(f"before: {load_average()}", flush=True)
     # Interleaved, so that a change of load on the shared machine falls on both alike.
-    runs: dict[str, tuple[list[float], list[float]]] = {"floor": ([], []), "sohoa": ([], []), "already": ([], [])}
+    runs: dict[str, tuple[list[float], list[float]]] = {"floor": ([], []), "guessed": ([], []), "sohoa": ([], []),
+                                                         "already": ([], [])}
     splits: list[CpuSplit] = []
     for _ in range(args.repeat):
         for name, run in (("floor", lambda: tesseract_floor(images, work / "floor")),
+                          *((("guessed", lambda: tesseract_floor(pgm_images, work / "floor")),) if pgm_images else ()),
                           ("sohoa", lambda: splits.append(sohoa_ingest(pdf, work / "archive"))),
                           ("already", lambda: subprocess.run([*SOHOA, "--archive", str(work / "archive"), "ingest",
                                                               str(pdf)], check=True, capture_output=True))):
@@ -139,7 +153,9 @@ def main() -> None:
            [s - a for s, a in zip(*(runs[k][1] for k in ("sohoa", "already")))])
     print(f"\n{args.pages}-page aged PDF, {os.cpu_count()} cores, median of {args.repeat} runs; after: {load_average()}\n")
     print_table(["run", "wall s", "wall × floor", "CPU s", "CPU × floor", "pages/min", "runs (wall/CPU s)"], [
-        _row("tesseract CLI floor (images)", *runs["floor"], args.pages, floor),
+        _row("tesseract CLI floor (300-dpi TIFF images)", *runs["floor"], args.pages, floor),
+        *([_row("tesseract CLI, resolution guessed (PGM images)", *runs["guessed"], args.pages, floor)]
+          if pgm_images else []),
         _row("sohoa ingest (PDF, whole CLI)", *runs["sohoa"], args.pages, floor),
         _row("sohoa ingest, already archived (hash check, no flow)", *runs["already"], args.pages, floor),
         _row("sohoa minus that", *net, args.pages, floor),
@@ -149,6 +165,10 @@ def main() -> None:
         ratios = [s / f for s, f in zip(runs["sohoa"][index], runs["floor"][index])]
         print(f"sohoa ÷ floor ({kind}) round by round: {', '.join(f'{r:.2f}' for r in ratios)}; "
               f"median {statistics.median(ratios):.2f}")
+        if pgm_images:
+            ratios = [s / f for s, f in zip(runs["sohoa"][index], runs["guessed"][index])]
+            print(f"  ÷ the floor with its resolution guessed: {', '.join(f'{r:.2f}' for r in ratios)}; "
+                  f"median {statistics.median(ratios):.2f}")
     _print_split(runs["floor"][1], splits, args.pages)
     if args.pinned:
         if len(os.sched_getaffinity(0)) < 2:
