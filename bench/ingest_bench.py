@@ -7,8 +7,8 @@ The floor runs one single-threaded `tesseract` per page image, as many at once a
 cores. The page images are TIFFs that carry their resolution (300 dpi), as a scanner's do, so
 that the floor's Tesseract reads the page at the resolution sohoa gives its own (`--dpi`).
 ``--guessed-resolution`` adds a second floor on the same pixels as PGM, which carries none:
-Tesseract then guesses one from the type size (~457 dpi for 12-point text), which costs it
-~4 % less and reads worse (docs/ocr.md).
+Tesseract then guesses one from the type size (~457 dpi for 12-point text), which moves its
+cost by a few per cent, either way from page to page, and reads worse (docs/ocr.md).
 
 sohoa runs `sohoa ingest` on the PDF those images came from, as a user would: rasterising,
 preprocessing, OCR, hOCR, ALTO, words and text layer, the catalog, the search index, and

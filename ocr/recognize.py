@@ -95,7 +95,9 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         base = Path(tmp, "out")
         # One run writes the TSV (words, text, hOCR, ALTO and the text-only PDF layer are derived
         # from it: ocr.tsv, ocr.hocr, ocr.textlayer) and the page after Tesseract's own
-        # thresholding (out.processed.tif).
+        # thresholding (out.processed.tif). A PGM carries no resolution: without --dpi Tesseract
+        # guesses one from the type size (~457 for 12-point text at 300) and then drops thin
+        # strokes as noise (the "II" of "khóa II", an initial N; docs/ocr.md).
         config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_write_images=1"
         try:
             run_tesseract(str(image_path), str(base), extension="tsv", lang=options.language,

@@ -164,3 +164,17 @@ def test_searchable_pdf_lays_the_text_right_on_pages_with_rotate(sample: str, tm
         r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">\w{6,}<', boxes)]
     across = sum(x1 - x0 > y1 - y0 for x0, y0, x1, y1 in long_words)
     assert long_words and across >= 0.9 * len(long_words)
+
+
+def test_tesseract_is_told_the_resolution_so_thin_strokes_are_read() -> None:
+    """The PGM handed to Tesseract carries no resolution. Told none, Tesseract guesses one from the
+    type size (~457 dpi here) and drops thin strokes as noise: on this page, the "II" of "khóa II"."""
+    from ocr.preprocess import prepare
+    from ocr.recognize import RecognizeOptions, recognize
+    from sohoa.samples import make_pages
+
+    page = make_pages(pages=1, font="typewriter", variant="clean", seed=7)[0]
+    assert "(khóa II)" in page.text
+    prepared = prepare(page.image, page.dpi)
+    result = recognize(prepared.image, prepared.dpi, RecognizeOptions(psm=4))
+    assert "(khóa II)" in result.text
