@@ -178,7 +178,7 @@ def run_ingest(settings: Settings, jobs: list[steps.Job], options: OcrOptions | 
                force: bool = False, reporter: Reporter | None = None, cluster: str | None = None
                ) -> list[DocumentResult]:
     """Run the flow with a page pool as wide as ``settings.jobs``, or on the Dask cluster at ``cluster``."""
-    heap.return_large_blocks_to_the_system()  # page arrays freed are given back, not kept per thread
+    heap.bound_page_memory()  # freed page arrays are reused or given back, not hoarded per thread
     with flow_session(settings, serve_api=not cluster), api_for_workers(cluster):
         configured = ingest_flow.with_options(task_runner=page_runner(settings, cluster))
         try:

@@ -75,7 +75,7 @@ class HeadStart:
     from then on it begins no more (the flow's tasks do the rest) and hands each result out once."""
 
     def __init__(self, pages: Sequence[EarlyPage], options: OcrOptions, workers: int) -> None:
-        heap.return_large_blocks_to_the_system()  # its threads free page arrays as the flow's do
+        heap.bound_page_memory()  # its threads free page arrays as the flow's do
         self.options = options
         self._waiting = deque(pages)
         self._begun: dict[tuple[str, int], Future[PageOutcome]] = {}
