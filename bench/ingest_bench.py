@@ -131,16 +131,18 @@ def main() -> None:
     pdf = work / "document.pdf"
     make_scan(pdf, pages=args.pages, font="serif", variant="aged", seed=1)
     images = page_images(pdf, work / "tiff")
-    pgm_images = page_images(pdf, work / "pgm", "pgm") if args.guessed_resolution else []
+    # name: (label, page images); the first is the floor every ratio is taken against
+    floors = {"floor": ("tesseract CLI floor (300-dpi TIFF images)", images)}
+    if args.guessed_resolution:
+        floors["guessed"] = ("tesseract CLI, resolution guessed (PGM images)", page_images(pdf, work / "pgm", "pgm"))
     (work / "floor").mkdir()
     print(f"before: {load_average()}", flush=True)
     # Interleaved, so that a change of load on the shared machine falls on both alike.
-    runs: dict[str, tuple[list[float], list[float]]] = {"floor": ([], []), "guessed": ([], []), "sohoa": ([], []),
-                                                         "already": ([], [])}
+    runs: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in (*floors, "sohoa", "already")}
     splits: list[CpuSplit] = []
     for _ in range(args.repeat):
-        for name, run in (("floor", lambda: tesseract_floor(images, work / "floor")),
-                          *((("guessed", lambda: tesseract_floor(pgm_images, work / "floor")),) if pgm_images else ()),
+        for name, run in (*((name, lambda pages=pages: tesseract_floor(pages, work / "floor"))
+                            for name, (_, pages) in floors.items()),
                           ("sohoa", lambda: splits.append(sohoa_ingest(pdf, work / "archive"))),
                           ("already", lambda: subprocess.run([*SOHOA, "--archive", str(work / "archive"), "ingest",
                                                               str(pdf)], check=True, capture_output=True))):
@@ -153,22 +155,18 @@ def main() -> None:
            [s - a for s, a in zip(*(runs[k][1] for k in ("sohoa", "already")))])
     print(f"\n{args.pages}-page aged PDF, {os.cpu_count()} cores, median of {args.repeat} runs; after: {load_average()}\n")
     print_table(["run", "wall s", "wall × floor", "CPU s", "CPU × floor", "pages/min", "runs (wall/CPU s)"], [
-        _row("tesseract CLI floor (300-dpi TIFF images)", *runs["floor"], args.pages, floor),
-        *([_row("tesseract CLI, resolution guessed (PGM images)", *runs["guessed"], args.pages, floor)]
-          if pgm_images else []),
+        *(_row(label, *runs[name], args.pages, floor) for name, (label, _) in floors.items()),
         _row("sohoa ingest (PDF, whole CLI)", *runs["sohoa"], args.pages, floor),
         _row("sohoa ingest, already archived (hash check, no flow)", *runs["already"], args.pages, floor),
         _row("sohoa minus that", *net, args.pages, floor),
     ])
     # Each round's own ratio: a neighbour's load that slows one round's floor shows here, not hidden in the medians.
     for kind, index in (("wall", 0), ("CPU", 1)):
-        ratios = [s / f for s, f in zip(runs["sohoa"][index], runs["floor"][index])]
-        print(f"sohoa ÷ floor ({kind}) round by round: {', '.join(f'{r:.2f}' for r in ratios)}; "
-              f"median {statistics.median(ratios):.2f}")
-        if pgm_images:
-            ratios = [s / f for s, f in zip(runs["sohoa"][index], runs["guessed"][index])]
-            print(f"  ÷ the floor with its resolution guessed: {', '.join(f'{r:.2f}' for r in ratios)}; "
-                  f"median {statistics.median(ratios):.2f}")
+        for name, heading in (("floor", f"sohoa ÷ floor ({kind})"), ("guessed", "  ÷ the floor with its resolution guessed")):
+            if name in floors:
+                ratios = [s / f for s, f in zip(runs["sohoa"][index], runs[name][index])]
+                print(f"{heading} round by round: {', '.join(f'{r:.2f}' for r in ratios)}; "
+                      f"median {statistics.median(ratios):.2f}")
     _print_split(runs["floor"][1], splits, args.pages)
     if args.pinned:
         if len(os.sched_getaffinity(0)) < 2:
