@@ -135,13 +135,15 @@ def test_level_then_measure_leaves_no_skew() -> None:
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (2, 3), (7, 7), (64, 51), (400, 333)])
-def test_histogram_median_is_numpys_median_of_the_masked_pixels(shape: tuple[int, int]) -> None:
+def test_histogram_quantile_is_numpys_quantile_of_the_masked_pixels(shape: tuple[int, int]) -> None:
     rng = np.random.default_rng(shape[0])
     values = rng.integers(0, 256, shape, dtype=np.uint8)
     for share in (0.0, 0.3, 1.0):  # none, an odd or even number, all of the pixels
         mask = ((rng.random(shape) < share) * 255).astype(np.uint8)
-        expected = float(np.median(values[mask > 0])) if mask.any() else 0.0
-        assert cleanup.histogram_median(values, mask) == expected
+        for q in (0.0, 0.005, 0.5, 0.9, 1.0):  # the stretch's darkest ink, the noise's median
+            expected = float(np.quantile(values[mask > 0], q)) if mask.any() else 0.0
+            assert cleanup.histogram_quantile(values, q, mask) == pytest.approx(expected, abs=1e-9)
+    assert cleanup.histogram_quantile(values[::2, ::3], 0.005) == pytest.approx(float(np.percentile(values[::2, ::3], 0.5)))
 
 
 def test_the_noise_level_of_a_grainy_page_is_the_spread_of_its_paper() -> None:
