@@ -137,15 +137,18 @@ def main() -> None:
         floors["guessed"] = ("tesseract CLI, resolution guessed (PGM images)", page_images(pdf, work / "pgm", "pgm"))
     (work / "floor").mkdir()
     print(f"before: {load_average()}", flush=True)
-    # Interleaved, so that a change of load on the shared machine falls on both alike.
+    # Interleaved, so that a change of load on the shared machine falls on both alike, and in turn
+    # floor first, then sohoa first: a machine that slows (or speeds up) through a round then
+    # favours neither side of the ratio.
     runs: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in (*floors, "sohoa", "already")}
     splits: list[CpuSplit] = []
-    for _ in range(args.repeat):
-        for name, run in (*((name, lambda pages=pages: tesseract_floor(pages, work / "floor"))
-                            for name, (_, pages) in floors.items()),
-                          ("sohoa", lambda: splits.append(sohoa_ingest(pdf, work / "archive"))),
-                          ("already", lambda: subprocess.run([*SOHOA, "--archive", str(work / "archive"), "ingest",
-                                                              str(pdf)], check=True, capture_output=True))):
+    for round_no in range(args.repeat):
+        floor_runs = [(name, lambda pages=pages: tesseract_floor(pages, work / "floor"))
+                      for name, (_, pages) in floors.items()]
+        sohoa_runs = [("sohoa", lambda: splits.append(sohoa_ingest(pdf, work / "archive"))),
+                      ("already", lambda: subprocess.run([*SOHOA, "--archive", str(work / "archive"), "ingest",
+                                                          str(pdf)], check=True, capture_output=True))]
+        for name, run in floor_runs + sohoa_runs if round_no % 2 == 0 else sohoa_runs + floor_runs:
             walls, cpus = timed_runs(run, 1)
             runs[name][0].extend(walls)
             runs[name][1].extend(cpus)
