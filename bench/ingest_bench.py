@@ -13,8 +13,9 @@ cost by a few per cent, either way from page to page, and reads worse (docs/ocr.
 sohoa runs `sohoa ingest` on the PDF those images came from, as a user would: rasterising,
 preprocessing, OCR, hOCR, ALTO, words and text layer, the catalog, the search index, and
 Prefect's ephemeral API start included (a second run on the already archived file, which starts
-no flow, is reported apart). Wall time and CPU time of each whole process tree: the machine is
-shared, and CPU time is what survives the neighbours' load. sohoa's CPU is also split between
+no flow, is reported apart). The rounds take turns: the floor first in odd ones, sohoa first in
+even ones. Wall time and CPU time of each whole process tree: the machine is shared, and CPU
+time is what survives the neighbours' load. sohoa's CPU is also split between
 the programs it ran (Tesseract, Poppler: the floor's work, moved by the neighbours as the floor
 is) and its own process (Prefect, preprocessing, outputs: the gap that is sohoa's own). Peak
 memory is the RSS of sohoa's whole process tree on a long PDF.
