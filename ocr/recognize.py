@@ -90,14 +90,16 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
     """Run Tesseract once on a page image; return NFC text, words with boxes, and hOCR."""
     language_data(options.language)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        image_path = Path(tmp, "page.pgm")  # PNM: the cheapest format for Leptonica to read
+        # BMP, not PGM: Leptonica reads a BMP a row at a time, but a PGM at ~150 instructions a
+        # pixel, ~5 % of Tesseract's whole work on a 300-dpi page (callgrind; docs/ocr.md).
+        image_path = Path(tmp, "page.bmp")
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
         # One run writes the TSV (words, text, hOCR, ALTO and the text-only PDF layer are derived
         # from it: ocr.tsv, ocr.hocr, ocr.textlayer) and the page after Tesseract's own
-        # thresholding (out.processed.tif). A PGM carries no resolution: without --dpi Tesseract
-        # guesses one from the type size (~457 for 12-point text at 300) and then drops thin
-        # strokes as noise (the "II" of "khóa II", an initial N; docs/ocr.md).
+        # thresholding (out.processed.tif). OpenCV's BMP carries no resolution: without --dpi
+        # Tesseract guesses one from the type size (~457 for 12-point text at 300) and then drops
+        # thin strokes as noise (the "II" of "khóa II", an initial N; docs/ocr.md).
         config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_write_images=1"
         try:
             run_tesseract(str(image_path), str(base), extension="tsv", lang=options.language,

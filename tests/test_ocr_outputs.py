@@ -3,8 +3,10 @@ with every diacritic, exports, and review flags. A few real Tesseract runs, shar
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -167,7 +169,7 @@ def test_searchable_pdf_lays_the_text_right_on_pages_with_rotate(sample: str, tm
 
 
 def test_tesseract_is_told_the_resolution_so_thin_strokes_are_read() -> None:
-    """The PGM handed to Tesseract carries no resolution. Told none, Tesseract guesses one from the
+    """The BMP handed to Tesseract carries no resolution. Told none, Tesseract guesses one from the
     type size (~457 dpi here) and drops thin strokes as noise: on this page, the "II" of "khóa II"."""
     from ocr.preprocess import prepare
     from ocr.recognize import RecognizeOptions, recognize
@@ -178,3 +180,37 @@ def test_tesseract_is_told_the_resolution_so_thin_strokes_are_read() -> None:
     prepared = prepare(page.image, page.dpi)
     result = recognize(prepared.image, prepared.dpi, RecognizeOptions(psm=4))
     assert "(khóa II)" in result.text
+
+
+def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    """Leptonica reads a PGM at ~150 instructions a pixel, ~5 % of Tesseract's work on a 300-dpi
+    page (callgrind, docs/ocr.md), and a BMP a row at a time. The page goes to Tesseract as a BMP,
+    pixel for pixel, and reads as the same pixels do from a TIFF with their resolution."""
+    import cv2
+    import numpy as np
+
+    from ocr import recognize as recognition
+    from sohoa.samples import make_pages
+
+    handed: dict[str, object] = {}
+    run_tesseract = recognition.run_tesseract
+
+    def spy(input_filename: str, *args: object, **kwargs: object) -> None:
+        handed.update(header=Path(input_filename).read_bytes()[:2],
+                      pixels=cv2.imread(input_filename, cv2.IMREAD_UNCHANGED))
+        run_tesseract(input_filename, *args, **kwargs)
+
+    monkeypatch.setattr(recognition, "run_tesseract", spy)
+    page = make_pages(pages=1, font="serif", variant="clean", seed=2)[0]
+    gray = np.ascontiguousarray(np.asarray(page.image.convert("L"))[: page.image.height // 3])
+    result = recognition.recognize(gray, page.dpi, recognition.RecognizeOptions(psm=4))
+    assert handed["header"] == b"BM"
+    assert np.array_equal(handed["pixels"], gray)
+
+    tiff = tmp_path / "page.tif"
+    Image.fromarray(gray).save(tiff, dpi=(page.dpi, page.dpi))
+    from_tiff = subprocess.run(["tesseract", str(tiff), "-", "-l", "vie", "--psm", "4"], capture_output=True,
+                               text=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+    assert result.text.split() == unicodedata.normalize("NFC", from_tiff).split()
+    assert len(result.words) > 50
