@@ -91,7 +91,7 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
     language_data(options.language)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         # BMP, not PGM: Leptonica reads a BMP a row at a time, but a PGM at ~150 instructions a
-        # pixel, ~5 % of Tesseract's whole work on a 300-dpi page (callgrind; docs/ocr.md).
+        # pixel, ~6 % of Tesseract's whole work on a 300-dpi page (callgrind; docs/ocr.md).
         image_path = Path(tmp, "page.bmp")
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")

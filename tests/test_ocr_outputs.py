@@ -184,7 +184,7 @@ def test_tesseract_is_told_the_resolution_so_thin_strokes_are_read() -> None:
 
 def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch: pytest.MonkeyPatch,
                                                                       tmp_path: Path) -> None:
-    """Leptonica reads a PGM at ~150 instructions a pixel, ~5 % of Tesseract's work on a 300-dpi
+    """Leptonica reads a PGM at ~150 instructions a pixel, ~6 % of Tesseract's work on a 300-dpi
     page (callgrind, docs/ocr.md), and a BMP a row at a time. The page goes to Tesseract as a BMP,
     pixel for pixel, and reads as the same pixels do from a TIFF with their resolution."""
     import cv2

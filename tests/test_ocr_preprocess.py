@@ -142,8 +142,8 @@ def test_histogram_quantile_is_numpys_quantile_of_the_masked_pixels(shape: tuple
         mask = ((rng.random(shape) < share) * 255).astype(np.uint8)
         for q in (0.0, 0.005, 0.5, 0.9, 1.0):  # the stretch's darkest ink, the noise's median
             expected = float(np.quantile(values[mask > 0], q)) if mask.any() else 0.0
-            assert cleanup.histogram_quantile(values, q, mask) == pytest.approx(expected, abs=1e-9)
-    assert cleanup.histogram_quantile(values[::2, ::3], 0.005) == pytest.approx(float(np.percentile(values[::2, ::3], 0.5)))
+            assert cleanup.histogram_quantile(values, q, mask) == expected
+    assert cleanup.histogram_quantile(values[::2, ::3], 0.005) == float(np.percentile(values[::2, ::3], 0.5))
 
 
 def test_the_noise_level_of_a_grainy_page_is_the_spread_of_its_paper() -> None:
