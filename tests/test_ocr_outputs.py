@@ -214,3 +214,34 @@ def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch
                                text=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
     assert result.text.split() == unicodedata.normalize("NFC", from_tiff).split()
     assert len(result.words) > 50
+
+
+def test_tesseract_skips_its_pitch_search_and_reads_a_typewriter_page_the_same(monkeypatch: pytest.MonkeyPatch,
+                                                                               tmp_path: Path) -> None:
+    """Tesseract's search for a fixed character pitch serves its legacy engine, not the LSTM one
+    sohoa uses (~4 % of its instructions, docs/ocr.md). sohoa turns it off; a typewriter page,
+    fixed pitch throughout, reads word for word as it does with the search on."""
+    import numpy as np
+
+    from ocr import recognize as recognition
+    from sohoa.samples import make_pages
+
+    configs: list[str] = []
+    run_tesseract = recognition.run_tesseract
+
+    def spy(*args: object, config: str = "", **kwargs: object) -> None:
+        configs.append(config)
+        run_tesseract(*args, config=config, **kwargs)
+
+    monkeypatch.setattr(recognition, "run_tesseract", spy)
+    page = make_pages(pages=1, font="typewriter", variant="aged", seed=3)[0]
+    gray = np.ascontiguousarray(np.asarray(page.image.convert("L"))[: page.image.height // 3])
+    result = recognition.recognize(gray, page.dpi, recognition.RecognizeOptions(psm=4))
+    assert "textord_disable_pitch_test=1" in configs[0].split()
+
+    tiff = tmp_path / "page.tif"
+    Image.fromarray(gray).save(tiff, dpi=(page.dpi, page.dpi))
+    with_search = subprocess.run(["tesseract", str(tiff), "-", "-l", "vie", "--psm", "4"], capture_output=True,
+                                 text=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+    assert result.text.split() == unicodedata.normalize("NFC", with_search).split()
+    assert len(result.words) > 50
