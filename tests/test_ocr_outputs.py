@@ -9,6 +9,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -182,13 +183,22 @@ def test_tesseract_is_told_the_resolution_so_thin_strokes_are_read() -> None:
     assert "(khóa II)" in result.text
 
 
+def _bare_tesseract_words(gray: np.ndarray, dpi: int, folder: Path) -> list[str]:
+    """The words the bare `tesseract` CLI reads, with its defaults, from a TIFF of ``gray`` that
+    carries its resolution (as a scanner's does)."""
+    tiff = folder / "page.tif"
+    Image.fromarray(gray).save(tiff, dpi=(dpi, dpi))
+    text = subprocess.run(["tesseract", str(tiff), "-", "-l", "vie", "--psm", "4"], capture_output=True,
+                          text=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+    return unicodedata.normalize("NFC", text).split()
+
+
 def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch: pytest.MonkeyPatch,
                                                                       tmp_path: Path) -> None:
     """Leptonica reads a PGM at ~150 instructions a pixel, ~6 % of Tesseract's work on a 300-dpi
     page (callgrind, docs/ocr.md), and a BMP a row at a time. The page goes to Tesseract as a BMP,
     pixel for pixel, and reads as the same pixels do from a TIFF with their resolution."""
     import cv2
-    import numpy as np
 
     from ocr import recognize as recognition
     from sohoa.samples import make_pages
@@ -208,11 +218,7 @@ def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch
     assert handed["header"] == b"BM"
     assert np.array_equal(handed["pixels"], gray)
 
-    tiff = tmp_path / "page.tif"
-    Image.fromarray(gray).save(tiff, dpi=(page.dpi, page.dpi))
-    from_tiff = subprocess.run(["tesseract", str(tiff), "-", "-l", "vie", "--psm", "4"], capture_output=True,
-                               text=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
-    assert result.text.split() == unicodedata.normalize("NFC", from_tiff).split()
+    assert result.text.split() == _bare_tesseract_words(gray, page.dpi, tmp_path)
     assert len(result.words) > 50
 
 
@@ -221,8 +227,6 @@ def test_tesseract_skips_its_pitch_search_and_reads_a_typewriter_page_the_same(m
     """Tesseract's search for a fixed character pitch serves its legacy engine, not the LSTM one
     sohoa uses (~4 % of its instructions, docs/ocr.md). sohoa turns it off; a typewriter page,
     fixed pitch throughout, reads word for word as it does with the search on."""
-    import numpy as np
-
     from ocr import recognize as recognition
     from sohoa.samples import make_pages
 
@@ -239,9 +243,5 @@ def test_tesseract_skips_its_pitch_search_and_reads_a_typewriter_page_the_same(m
     result = recognition.recognize(gray, page.dpi, recognition.RecognizeOptions(psm=4))
     assert "textord_disable_pitch_test=1" in configs[0].split()
 
-    tiff = tmp_path / "page.tif"
-    Image.fromarray(gray).save(tiff, dpi=(page.dpi, page.dpi))
-    with_search = subprocess.run(["tesseract", str(tiff), "-", "-l", "vie", "--psm", "4"], capture_output=True,
-                                 text=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
-    assert result.text.split() == unicodedata.normalize("NFC", with_search).split()
+    assert result.text.split() == _bare_tesseract_words(gray, page.dpi, tmp_path)
     assert len(result.words) > 50
