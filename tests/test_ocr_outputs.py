@@ -183,6 +183,14 @@ def test_tesseract_is_told_the_resolution_so_thin_strokes_are_read() -> None:
     assert "(khóa II)" in result.text
 
 
+def _top_third(*, font: str, variant: str, seed: int) -> tuple[np.ndarray, int]:
+    """The top third of a generated page, grey, and its resolution: a few Tesseract seconds."""
+    from sohoa.samples import make_pages
+
+    page = make_pages(pages=1, font=font, variant=variant, seed=seed)[0]
+    return np.ascontiguousarray(np.asarray(page.image.convert("L"))[: page.image.height // 3]), page.dpi
+
+
 def _bare_tesseract_words(gray: np.ndarray, dpi: int, folder: Path) -> list[str]:
     """The words the bare `tesseract` CLI reads, with its defaults, from a TIFF of ``gray`` that
     carries its resolution (as a scanner's does)."""
@@ -201,7 +209,6 @@ def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch
     import cv2
 
     from ocr import recognize as recognition
-    from sohoa.samples import make_pages
 
     handed: dict[str, object] = {}
     run_tesseract = recognition.run_tesseract
@@ -212,13 +219,12 @@ def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch
         run_tesseract(input_filename, *args, **kwargs)
 
     monkeypatch.setattr(recognition, "run_tesseract", spy)
-    page = make_pages(pages=1, font="serif", variant="clean", seed=2)[0]
-    gray = np.ascontiguousarray(np.asarray(page.image.convert("L"))[: page.image.height // 3])
-    result = recognition.recognize(gray, page.dpi, recognition.RecognizeOptions(psm=4))
+    gray, dpi = _top_third(font="serif", variant="clean", seed=2)
+    result = recognition.recognize(gray, dpi, recognition.RecognizeOptions(psm=4))
     assert handed["header"] == b"BM"
     assert np.array_equal(handed["pixels"], gray)
 
-    assert result.text.split() == _bare_tesseract_words(gray, page.dpi, tmp_path)
+    assert result.text.split() == _bare_tesseract_words(gray, dpi, tmp_path)
     assert len(result.words) > 50
 
 
@@ -228,7 +234,6 @@ def test_tesseract_skips_its_pitch_search_and_reads_a_typewriter_page_the_same(m
     sohoa uses (~4 % of its instructions, docs/ocr.md). sohoa turns it off; a typewriter page,
     fixed pitch throughout, reads word for word as it does with the search on."""
     from ocr import recognize as recognition
-    from sohoa.samples import make_pages
 
     configs: list[str] = []
     run_tesseract = recognition.run_tesseract
@@ -238,10 +243,9 @@ def test_tesseract_skips_its_pitch_search_and_reads_a_typewriter_page_the_same(m
         run_tesseract(*args, config=config, **kwargs)
 
     monkeypatch.setattr(recognition, "run_tesseract", spy)
-    page = make_pages(pages=1, font="typewriter", variant="aged", seed=3)[0]
-    gray = np.ascontiguousarray(np.asarray(page.image.convert("L"))[: page.image.height // 3])
-    result = recognition.recognize(gray, page.dpi, recognition.RecognizeOptions(psm=4))
+    gray, dpi = _top_third(font="typewriter", variant="aged", seed=3)
+    result = recognition.recognize(gray, dpi, recognition.RecognizeOptions(psm=4))
     assert "textord_disable_pitch_test=1" in configs[0].split()
 
-    assert result.text.split() == _bare_tesseract_words(gray, page.dpi, tmp_path)
+    assert result.text.split() == _bare_tesseract_words(gray, dpi, tmp_path)
     assert len(result.words) > 50
