@@ -40,12 +40,14 @@ fi
 if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
-extra=""
-[ "$want_test" = 1 ] && extra="[test]"
-# Reinstall when the dependencies or the set of packages change (an editable install maps the
-# top-level packages that existed when it ran).
-signature=$(cat pyproject.toml; ls -d -- */__init__.py)
-stamp=".venv/.installed$extra"
+# The exact versions the tests passed with, with their hashes (scripts/lock.sh makes the locks
+# from the ranges in pyproject.toml): a fresh machine installs these, not the newest of the day.
+lock=requirements.lock
+[ "$want_test" = 1 ] && lock=requirements-test.lock
+# Reinstall when the lock or the set of packages changes (an editable install maps the top-level
+# packages that existed when it ran).
+signature=$(cat pyproject.toml "$lock"; ls -d -- */__init__.py)
+stamp=".venv/.installed-$lock"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(printf '%s' "$signature" | sha1sum)" ]; then
     # pip and setuptools print warnings (skipped mirror folders, editable-install notes) on every
     # run; show pip's output only when it fails.
@@ -55,7 +57,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(printf '%s' "$signature" | sha
         rm -f "$log"
     }
     echo "sohoa: cài gói Python / installing Python packages into .venv …"
-    quiet_pip install -q --upgrade pip
-    quiet_pip install -q -e ".$extra"
+    quiet_pip install -q --require-hashes -r "$lock"
+    # sohoa itself, editable; its dependencies are all in the lock already.
+    quiet_pip install -q --no-deps -e .
     printf '%s' "$signature" | sha1sum > "$stamp"
 fi
