@@ -31,11 +31,12 @@ def cluster():
 
 
 class WorkerKiller(threading.Thread):
-    """Kills the worker process busy with a page once the first page is in the catalog."""
+    """Kills the worker process busy with a page once the first page after the ``after`` pages
+    already in the catalog is there."""
 
-    def __init__(self, address: str, catalog_url: str) -> None:
+    def __init__(self, address: str, catalog_url: str, after: int = 0) -> None:
         super().__init__(daemon=True)
-        self.address, self.catalog_url = address, catalog_url
+        self.address, self.catalog_url, self.after = address, catalog_url, after
         self.killed_pid: int | None = None
         self.pages_before_kill: int | None = None
 
@@ -48,9 +49,9 @@ class WorkerKiller(threading.Thread):
             while time.monotonic() < deadline:
                 done = sum(d.pages_done for d in catalog.documents())
                 busy = [w for w, keys in client.processing().items() if keys]
-                if done >= 1 and busy:
+                if done > self.after and busy:
                     pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
-                    self.pages_before_kill = done
+                    self.pages_before_kill = done - self.after
                     os.kill(pid, signal.SIGKILL)
                     self.killed_pid = pid
                     break

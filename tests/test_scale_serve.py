@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,38 +19,12 @@ import pytest
 
 from corpus.archive import Archive
 from tests.postgres import free_port
+from tests.processes import answers, start
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(bool(os.environ.get("SOHOA_SKIP_SERVE")),
                                  reason="SOHOA_SKIP_SERVE is set: no Prefect server started")]
 BIN = Path(sys.executable).parent
-
-
-def _wait_for(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -65,34 +35,26 @@ def prefect_server(tmp_path_factory) -> Iterator[dict[str, str]]:
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_ENABLED": "false", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2"}
     env.pop("PREFECT_API_URL", None)
-    log = open(home / "server.log", "w")
-    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = start([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                   home / "server.log", env)
     api = f"http://127.0.0.1:{port}/api"
     try:
-        _wait_for(lambda: _healthy(api) or server.poll() is not None, 120, "prefect server start")
-        assert server.poll() is None, (home / "server.log").read_text()
+        server.wait_until(lambda: answers(f"{api}/health"), 120, "prefect server start")
         yield {**env, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
     finally:
-        _stop(server)
-        log.close()
+        server.stop()
 
 
 def test_the_served_deployment_ingests_dropped_scans_on_schedule(prefect_server, tmp_path, scans):
     inbox, home = tmp_path / "inbox", tmp_path / "archive"
     inbox.mkdir()
-    log = open(tmp_path / "serve.log", "w")
-    served = subprocess.Popen([str(BIN / "sohoa"), "--archive", str(home), "watch", str(inbox), "--serve",
-                               "--interval", "3"], env=prefect_server, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    served = start([str(BIN / "sohoa"), "--archive", str(home), "watch", str(inbox), "--serve", "--interval", "3"],
+                   tmp_path / "serve.log", prefect_server)
     try:
         scan = scans.get("served-one-page.pdf", pages=1, font="serif", variant="clean", seed=31)
         shutil.copyfile(scan, inbox / "ban-tin.pdf")
-        _wait_for(lambda: (inbox / "done" / "ban-tin.pdf").exists() or served.poll() is not None, 150,
-                  "a scheduled run to ingest the scan")
-        assert served.poll() is None, (tmp_path / "serve.log").read_text()
+        served.wait_until((inbox / "done" / "ban-tin.pdf").exists, 150, "a scheduled run to ingest the scan")
     finally:
-        _stop(served)
-        log.close()
+        served.stop()
     [doc] = Archive.open(home).catalog.documents()
     assert doc.status == "complete" and doc.original_name == "ban-tin.pdf"
