@@ -1,6 +1,7 @@
 """Scaling figures: OCR throughput on Dask workers against the local runner, catalog write rates.
 
     python -m bench.scale_bench [--pages 16] [--rounds 3] [--rows 400] [--skip-ocr] [--json out.json]
+    python -m bench.scale_bench --cli --skip-catalog     (the CLI on separate processes only)
 
 OCR (bench/scale_ocr.py): a clean PDF of ``--pages`` pages, a new one each round, ingested by
 each runner in turn, the order rotated every round: the local thread pool (2 threads, the
@@ -10,6 +11,10 @@ runner first ingests a 2-page warm-up document (every worker imports and opens t
 Before each run the bench waits for the machine's other users to quieten, and it reports their
 share of the cores during the run. Figures are medians over the rounds; scaling efficiency =
 pages/s with 2 workers ÷ (2 × pages/s with 1), in steady state.
+
+With ``--cli`` the runners are the documented deployment instead (bench/scale_ocr.py): a
+``prefect server start``, a scheduler with 1 and one with 2 worker processes started with the
+``dask`` command, and ``sohoa ingest --cluster`` run as a program for each document.
 
 Catalog: what the flow writes per page (the page row, then its provenance event: two
 transactions) from 1 and 2 writer processes, on SQLite (WAL, in the archive) and on a real
@@ -23,6 +28,7 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,37 +43,78 @@ SHOWN = ("runner", "round", "steady_pages_per_s", "page_phase_pages_per_s", "cpu
 def bench_ocr(pages: int, rounds: int, folder: Path) -> dict[str, object]:
     from distributed import LocalCluster
 
-    from bench.scale_ocr import Runner, measure, summary, warm_up
+    from bench.scale_ocr import Runner
     from flows.runtime import configure
-    from sohoa.samples import make_scan
     from sohoa.settings import Settings
 
     def settings(name: str) -> Settings:
         return dataclasses.replace(Settings.from_env(folder / name), jobs=2)
 
     configure(settings("prefect"))
-    make_scan(folder / "warmup.pdf", pages=2, font="serif", variant="clean", seed=6)
-    rows: list[dict[str, object]] = []
     with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as one, \
             LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as two:
         runners = [Runner("local threads (2)", settings("local")), Runner("dask 1 worker", settings("dask1"), one),
                    Runner("dask 2 workers", settings("dask2"), two),
                    Runner("plain dask 1 worker", settings("plain1"), one, prefect=False),
                    Runner("plain dask 2 workers", settings("plain2"), two, prefect=False)]
-        warm_up(runners, folder / "warmup.pdf")
-        for n in range(rounds):
-            pdf = folder / f"book-{n + 1}.pdf"
-            make_scan(pdf, pages=pages, font="serif", variant="clean", seed=5 + n)
-            shift = n % len(runners)
-            for runner in runners[shift:] + runners[:shift]:
-                rows.append({**measure(runner, pdf, pages), "round": n + 1})
-                print(" ".join(f"{k}={rows[-1].get(k, '')}" for k in SHOWN), flush=True)
-    steady = summary(rows, "steady_pages_per_s")
+        rows = run_rounds(runners, pages, rounds, folder)
+    return report(rows, {"prefect": ("dask 2 workers", "dask 1 worker"),
+                         "plain": ("plain dask 2 workers", "plain dask 1 worker")})
+
+
+def run_rounds(runners: list, pages: int, rounds: int, folder: Path) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    """Warm every runner up, then one new PDF a round through each, the runners' order rotated."""
+    from bench.scale_ocr import measure, warm_up
+    from sohoa.samples import make_scan
+
+    make_scan(folder / "warmup.pdf", pages=2, font="serif", variant="clean", seed=6)
+    warm_up(runners, folder / "warmup.pdf")
+    rows: list[dict[str, object]] = []
+    for n in range(rounds):
+        pdf = folder / f"book-{n + 1}.pdf"
+        make_scan(pdf, pages=pages, font="serif", variant="clean", seed=5 + n)
+        shift = n % len(runners)
+        for runner in runners[shift:] + runners[:shift]:
+            rows.append({**measure(runner, pdf, pages), "round": n + 1})
+            print(" ".join(f"{k}={rows[-1].get(k, '')}" for k in SHOWN), flush=True)
+    return rows
+
+
+def report(rows: list[dict[str, object]], pairs: dict[str, tuple[str, str]]) -> dict[str, object]:
+    """Medians per runner; efficiency = steady pages/s of the 2-worker runner ÷ 2 × the 1-worker one's."""
+    from bench.scale_ocr import summary
+
     medians = {key: summary(rows, key) for key in ("steady_pages_per_s", "page_phase_pages_per_s",
                                                    "cpu_s_per_page", "others_share")}
-    efficiency = {"prefect": round(steady["dask 2 workers"] / (2 * steady["dask 1 worker"]), 2),
-                  "plain": round(steady["plain dask 2 workers"] / (2 * steady["plain dask 1 worker"]), 2)}
+    steady = medians["steady_pages_per_s"]
+    efficiency = {name: round(steady[two] / (2 * steady[one]), 2) for name, (two, one) in pairs.items()}
     return {"runs": rows, "medians": medians, "efficiency_steady": efficiency}
+
+
+def bench_cli(pages: int, rounds: int, folder: Path) -> dict[str, object]:
+    from bench.scale_ocr import ProcessCluster, Runner
+    from sohoa.settings import Settings
+    from tests.postgres import free_port
+    from tests.processes import answers, start
+
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(folder / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_ENABLED": "false"}
+    server = start([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
+                    "--port", str(port)], folder / "prefect-server.log", env)
+    os.environ["PREFECT_API_URL"] = env["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+    clusters = []
+    try:
+        server.wait_until(lambda: answers(f"{env['PREFECT_API_URL']}/health"), 180, "prefect server start")
+        clusters = [ProcessCluster(n, folder / f"dask-{n}", env) for n in (1, 2)]
+        runners = [Runner(f"CLI, {n} worker{'s' * (n > 1)}", Settings.from_env(folder / f"cli{n}"), cluster, cli=True)
+                   for n, cluster in zip((1, 2), clusters)]
+        rows = run_rounds(runners, pages, rounds, folder)
+    finally:
+        for cluster in clusters:
+            cluster.close()
+        server.stop()
+    return report(rows, {"cli": ("CLI, 2 workers", "CLI, 1 worker")})
 
 
 def _write_pages(url: str, writer: int, rows: int, barrier: object) -> float:
@@ -131,6 +178,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=400)
     parser.add_argument("--skip-ocr", action="store_true")
+    parser.add_argument("--cli", action="store_true", help="OCR through the sohoa command on separate processes")
     parser.add_argument("--skip-catalog", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -139,7 +187,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at start")
     report: dict[str, object] = {"cores": os.cpu_count(), "load_at_start": round(load, 1)}
     if not args.skip_ocr:
-        ocr = bench_ocr(args.pages, args.rounds, folder)
+        ocr = (bench_cli if args.cli else bench_ocr)(args.pages, args.rounds, folder)
         medians = ocr["medians"]
         names = list(medians["steady_pages_per_s"])  # type: ignore[index]
         print_table(["runner (medians)", *medians],  # type: ignore[list-item]

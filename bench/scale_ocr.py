@@ -6,13 +6,20 @@ A runner ingests one clean PDF per round into an archive of its own. Two rates a
   the last page done (w = pages in flight), which leaves out the start of the run;
 and, with :mod:`bench.cpu_ledger`, the CPU by role and the neighbours' share of the machine. On
 Dask the scheduler's task stream says how many page tasks each worker ran. "plain" runners send
-the same page function to the same cluster with ``client.map``, without Prefect.
+the same page function to the same cluster with ``client.map``, without Prefect. "CLI" runners
+run the documented command, ``sohoa ingest --cluster``, as a program, against a scheduler and
+workers started as programs (``dask scheduler``, ``dask worker --nworkers N --nthreads 1``) and
+a ``prefect server start``, as docs/scaling.md deploys them; their CPU is counted in total only
+(the finished ingest command's CPU cannot be told from its Tesseracts').
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,12 +46,39 @@ class PhaseClock:
         self.end = time.perf_counter()
 
 
+class ProcessCluster:
+    """A Dask scheduler and ``workers`` worker processes, each started as its own program."""
+
+    def __init__(self, workers: int, folder: Path, env: dict[str, str]) -> None:
+        from tests.postgres import free_port
+        from tests.processes import start
+
+        bin_dir, port = Path(sys.executable).parent, free_port()
+        self.scheduler_address = f"tcp://127.0.0.1:{port}"
+        self.workers = range(workers)  # what Runner.in_flight counts
+        folder.mkdir(parents=True, exist_ok=True)
+        self.parts = [start([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                             "--no-dashboard"], folder / "scheduler.log", env, cwd=folder)]
+        self.parts.append(start([str(bin_dir / "dask"), "worker", self.scheduler_address, "--nworkers", str(workers),
+                                 "--nthreads", "1", "--no-dashboard"], folder / "workers.log",
+                                {**env, "OMP_THREAD_LIMIT": "1"}, cwd=folder))
+        from distributed import Client
+
+        with Client(self.scheduler_address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+
+    def close(self) -> None:
+        for part in reversed(self.parts):
+            part.stop()
+
+
 @dataclasses.dataclass
 class Runner:
     name: str
     settings: Settings
-    cluster: Any = None  # a distributed.LocalCluster
+    cluster: Any = None  # a distributed.LocalCluster or a ProcessCluster
     prefect: bool = True
+    cli: bool = False  # through the sohoa ingest command (a program), not run_ingest in this process
 
     @property
     def in_flight(self) -> int:
@@ -56,7 +90,24 @@ class Runner:
 
     def ingest(self, pdf: Path) -> tuple[str, float]:
         """Ingest ``pdf``; return its document id and the page phase in seconds."""
+        if self.cli:
+            return self._command(pdf)
         return self._flow(pdf) if self.prefect else self._plain(pdf)
+
+    def _command(self, pdf: Path) -> tuple[str, float]:
+        """The page phase here is the whole command: start, registration, pages, finish."""
+        from corpus.catalog import Catalog
+
+        command = [str(Path(sys.executable).parent / "sohoa"), "--archive", str(self.settings.home), "ingest",
+                   "--cluster", self.address or "", str(pdf)]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "SOHOA_JOBS": "2"})
+        took = time.perf_counter() - started
+        assert done.returncode == 0, done.stdout + done.stderr
+        catalog = Catalog(self.settings.database_url)
+        [doc] = [d for d in catalog.documents() if d.original_name == pdf.name]
+        catalog.close()
+        return doc.id, took
 
     def _flow(self, pdf: Path) -> tuple[str, float]:
         from flows.ingest import run_ingest

@@ -210,6 +210,8 @@ def test_the_scaling_page_deploys_on_loopback_and_survives_a_killed_worker(opera
     pages = catalog.pages(watched.id)
     assert watched.status == "complete"
     assert [p.page_no for p in pages] == list(range(1, WATCHED_PAGES + 1))  # every page once
+    folders = (site.folder / "archive" / "documents" / watched.id / "pages").iterdir()
+    assert len([f for f in folders if not f.name.startswith(".")]) == WATCHED_PAGES  # no half-written twin
     catalog.close()
 
     # Prefect's API (the UI's) has both ingest runs completed, the watched one inside a completed poll.
