@@ -15,7 +15,8 @@ BENCHES = {
     "search": ("bench.search_bench", "indexing, latency and relevance vs plain Whoosh and FTS5 (issue 4)"),
     "tts": ("bench.tts_bench", "gTTS requests vs gTTS's splitter; offline and cached times (issue 5)"),
     "web": ("bench.web_bench", "search and bulletin page times under 8 clients (issue 6)"),
-    "scale": ("bench.scale_bench", "Dask workers vs local; catalog writes on SQLite and PostgreSQL (issue 7)"),
+    "scale": ("bench.scale_bench", "Dask workers vs local; catalog writes on SQLite and PostgreSQL (issue 7); --cli (issue 21)"),
+    "share": ("bench.index_share_bench", "the search index read locally, over sshfs and from a copy (issue 21)"),
 }
 
 
