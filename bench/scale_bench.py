@@ -38,14 +38,14 @@ def bench_ocr(pages: int, rounds: int, folder: Path) -> dict[str, object]:
     from distributed import LocalCluster
 
     from bench.scale_ocr import Runner, measure, summary, warm_up
-    from flows.runtime import configure
+    from sohoa.runtime import configure_prefect
     from sohoa.samples import make_scan
     from sohoa.settings import Settings
 
     def settings(name: str) -> Settings:
         return dataclasses.replace(Settings.from_env(folder / name), jobs=2)
 
-    configure(settings("prefect"))
+    configure_prefect(settings("prefect"))
     make_scan(folder / "warmup.pdf", pages=2, font="serif", variant="clean", seed=6)
     rows: list[dict[str, object]] = []
     with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as one, \
