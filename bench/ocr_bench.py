@@ -65,12 +65,12 @@ def run_sohoa(pdf: Path, home: Path, jobs: int) -> list[str]:
 
     shutil.rmtree(home, ignore_errors=True)
     archive = Archive(Settings.from_env(home))
-    registration = steps.register(archive, steps.Job(pdf), run_id="bench")
+    registration = steps.register(archive, steps.plan_job(archive, steps.Job(pdf)), run_id="bench")
     options = OcrOptions()
     with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(lambda n: steps.process_page(archive, registration.doc_id, registration.source, n, options,
+        list(pool.map(lambda n: steps.recognise_page(archive, registration.doc_id, registration.source, n, options,
                                                    run_id="bench"), registration.pages_todo))
-    steps.finish_document(archive, registration.doc_id, run_id="bench")
+    steps.finish(archive, registration.doc_id, run_id="bench")
     try:
         cli_main(["--archive", str(home), "export", registration.doc_id, "--format", "pdf",
                   "--out", str(home / "out.pdf")])

@@ -44,13 +44,13 @@ def bench_ocr(pages: int, rounds: int, folder: Path) -> dict[str, object]:
     from distributed import LocalCluster
 
     from bench.scale_ocr import Runner
-    from flows.runtime import configure
+    from sohoa.runtime import configure_prefect
     from sohoa.settings import Settings
 
     def settings(name: str) -> Settings:
         return dataclasses.replace(Settings.from_env(folder / name), jobs=2)
 
-    configure(settings("prefect"))
+    configure_prefect(settings("prefect"))
     with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as one, \
             LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as two:
         runners = [Runner("local threads (2)", settings("local")), Runner("dask 1 worker", settings("dask1"), one),

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cpu_ledger import Ledger, wait_for_quiet
-from sohoa.ingest import Job
+from sohoa.ingest import Job, plan
 from sohoa.settings import Settings
 
 
@@ -110,10 +110,13 @@ class Runner:
         return doc.id, took
 
     def _flow(self, pdf: Path) -> tuple[str, float]:
+        from flows.dask_runner import worker_archive
         from flows.ingest import run_ingest
 
         clock = PhaseClock()
-        [result] = run_ingest(self.settings, [Job(pdf)], cluster=self.address, reporter=clock)
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        todos = plan(worker_archive(self.settings), [Job(pdf)])
+        [result] = run_ingest(self.settings, todos, cluster=self.address, reporter=clock)
         assert result.ok and result.doc_id, result.errors
         return result.doc_id, clock.end - clock.start
 
@@ -127,14 +130,14 @@ class Runner:
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
         archive = worker_archive(self.settings)
-        registration = steps.register(archive, Job(pdf), run_id="bench")
+        registration = steps.register(archive, steps.plan_job(archive, Job(pdf)), run_id="bench")
         start, todo = time.perf_counter(), registration.pages_todo
         with Client(self.address) as client:
             futures = client.map(page_task.fn, [self.settings] * len(todo), [registration.doc_id] * len(todo),
                                  [registration.source] * len(todo), todo, [OcrOptions()] * len(todo),
                                  ["bench"] * len(todo), pure=False)
             client.gather(futures)
-        doc = steps.finish_document(archive, registration.doc_id, run_id="bench")
+        doc = steps.finish(archive, registration.doc_id, run_id="bench").document
         assert doc.status == "complete", doc
         return doc.id, time.perf_counter() - start
 

@@ -41,6 +41,11 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:12]
 
 
+def original_location(sha256: str, suffix: str) -> str:
+    """Where an original with this fingerprint is stored, relative to the archive."""
+    return f"originals/{sha256[:2]}/{sha256}{suffix.lower()}"
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write a file so that readers see the old content or the new, never a half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +95,7 @@ class Archive:
     # -- originals -------------------------------------------------------------------------
     def store_original(self, source: Path, sha256: str) -> str:
         """Copy ``source`` into the content-addressed store (once) and make it read-only."""
-        target = self.root / "originals" / sha256[:2] / f"{sha256}{source.suffix.lower()}"
+        target = self.path(original_location(sha256, source.suffix))
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.partial")

@@ -1,1 +1,1 @@
-"""Prefect flows. Import :mod:`flows.runtime` and call ``configure`` before importing a flow module."""
+"""Prefect flows. Commands import them through :func:`sohoa.runtime.load_flows`, which configures Prefect first."""

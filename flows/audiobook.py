@@ -15,7 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.runtime import flow_session
+from sohoa.runtime import flow_session
 from sohoa.settings import Settings
 from tts.cache import SegmentCache
 from tts.engines import Engine, SynthesisError

@@ -1,14 +1,12 @@
-"""The `ingest` flow: register each scan, recognise its pages concurrently, finish, report.
+"""The `ingest` flow: the calls of :mod:`sohoa.ingest` as Prefect tasks.
 
-A thin wrapper over :mod:`sohoa.ingest`: Prefect adds retries of transient failures, the
-bounded thread pool that keeps every core busy (Tesseract and Poppler run as subprocesses, one
-Tesseract thread each), and a markdown artifact per document. The project's own record of every
-page lives in the catalog.
+Prefect adds retries of transient failures, the bounded pool that keeps every core busy (or a
+Dask cluster), a markdown artifact per document, and progress reports to the caller. What is
+decided and written is the service's; the catalog, not Prefect's result store, records it.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -17,21 +15,20 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
-from corpus.archive import Archive
 from corpus.models import Document, Page
-from ocr.pipeline import OcrOptions
-from sohoa import head_start, heap
-from sohoa import ingest as steps
-from sohoa.errors import InputFileError, SohoaError
-from sohoa.settings import Settings
 from flows.dask_runner import api_for_workers, close_archive, page_runner, worker_archive
-from flows.runtime import flow_session
+from ocr.pipeline import OcrOptions
+from sohoa import ingest as service
+from sohoa import runtime
+from sohoa.errors import InputFileError, SohoaError
+from sohoa.head_start import HeadStart
+from sohoa.settings import Settings
 
 
 class Reporter(Protocol):
     """What the flow tells its caller as it goes (the CLI draws progress bars from it)."""
 
-    def document_registered(self, job: steps.Job, registration: steps.Registration) -> None: ...
+    def document_registered(self, job: service.Job, registration: service.Registration) -> None: ...
     def page_done(self, doc_id: str, page_no: int) -> None: ...
     def document_done(self, result: "DocumentResult") -> None: ...
 
@@ -49,33 +46,53 @@ class DocumentResult:
         return not self.errors
 
 
+class ProcessLocal:
+    """What the flow uses in the command's own process only: the progress reporter and the head start.
+
+    Prefect sends a flow's parameters with every task to a Dask worker (in the serialised flow run
+    context); these hold locks and threads, and mean nothing on a worker, so they travel as an
+    empty holder. Given as a parameter, they show in the flow's signature, not in a module global.
+    """
+
+    def __init__(self, reporter: Reporter | None = None, early: HeadStart | None = None) -> None:
+        self.reporter, self.early = reporter, early
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        return ProcessLocal, ()
+
+
 def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
     """Retry what may pass (a crashed subprocess, a busy disk), never a bad input."""
     try:
         state.result()
-    except (InputFileError, AssertionError):
+    except InputFileError:
         return False
-    except Exception:
+    except Exception:  # noqa: BLE001 - anything else may pass on a second try
         return True
     return False
 
 
-# The catalog, not Prefect's result store, is the record of what is done: no task caching.
+# Tasks get the settings, not an open Archive (it holds an SQLAlchemy engine): on a Dask cluster
+# page tasks run in other processes, each of which opens the archive once (flows.dask_runner).
 @task(name="register", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=_is_transient)
-def register_task(archive: Archive, job: steps.Job, run_id: str, force: bool) -> steps.Registration:
-    return steps.register(archive, job, run_id=run_id, force=force)
+def register_task(settings: Settings, todo: service.Todo, run_id: str) -> service.Registration:
+    return service.register(worker_archive(settings), todo, run_id=run_id)
 
 
-# Page tasks get the settings, not the open Archive (it holds an SQLAlchemy engine): on a Dask
-# cluster they run in other processes, each of which opens the archive once (flows.dask_runner).
-# The batch's first pages may have been recognised while Prefect started (sohoa.head_start).
 @task(name="ocr-page", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=_is_transient)
-def page_task(settings: Settings, doc_id: str, source: Any, page_no: int, options: OcrOptions, run_id: str) -> Page:
-    return steps.process_page(worker_archive(settings), doc_id, source, page_no, options, run_id=run_id,
-                              recognised=head_start.take(doc_id, page_no, options))
+def page_task(settings: Settings, doc_id: str, source: Any, page_no: int, options: OcrOptions, run_id: str,
+              early: Any = None) -> Page:
+    """``early``: the head start's reading of this page (a concurrent Future), never on a cluster."""
+    return service.recognise_page(worker_archive(settings), doc_id, source, page_no, options, run_id=run_id,
+                                  early=early)
 
 
-def _artifact(doc: Document, pages: list[Page], errors: list[str]) -> None:
+@task(name="finish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
+def finish_task(settings: Settings, doc_id: str, run_id: str, page_errors: list[str]) -> service.Finished:
+    return service.finish(worker_archive(settings), doc_id, run_id=run_id, page_errors=page_errors)
+
+
+def _artifact(doc: Document, pages: list[Page], errors: tuple[str, ...]) -> None:
     rows = "\n".join(
         f"| {p.page_no} | {p.word_count} | {p.mean_confidence if p.mean_confidence is not None else '–'} | "
         f"{'blank' if p.blank else ('needs review' if p.needs_review else 'ok')} |"
@@ -93,95 +110,82 @@ def _artifact(doc: Document, pages: list[Page], errors: list[str]) -> None:
     )
 
 
-@task(name="searchable-pdf", cache_policy=NO_CACHE, retries=1)
-def pdf_task(archive: Archive, doc: Document) -> None:
-    steps.write_searchable_pdf(archive, doc)
-
-
-@task(name="index-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def index_task(archive: Archive, doc_id: str) -> int:
-    """Bring the search index up to date with one document (through the index's single writer)."""
-    import search_index
-
-    return search_index.update_document(archive, doc_id)
-
-
 @flow(name="ingest", validate_parameters=False, log_prints=False)
-def ingest_flow(settings: Settings, jobs: list[steps.Job], options: OcrOptions, force: bool = False,
-                reporter: Any = None) -> list[DocumentResult]:
-    """Ingest a batch of scans into the archive; one bad file never stops the others.
+def ingest_flow(settings: Settings, todos: list[service.Todo], options: OcrOptions, local: Any = None
+                ) -> list[DocumentResult]:
+    """Ingest a planned batch; one bad file never stops the others.
 
-    ``reporter`` is a :class:`Reporter` (typed Any: Prefect builds a schema from the signature).
+    ``local`` is a :class:`ProcessLocal` (typed Any: Prefect builds a schema from the signature).
     """
+    local = local or ProcessLocal()
+    reporter, early = local.reporter, local.early
     run_id = str(get_run_context().flow_run.id)
-    archive = worker_archive(settings)
-    results: list[DocumentResult] = []
-    pending: list[tuple[DocumentResult, list[tuple[int, Future[Any]]]]] = []
-    for job in jobs:
-        result = DocumentResult(path=str(job.path))
-        results.append(result)
-        try:
-            registration = register_task(archive, job, run_id, force)
-        except SohoaError as exc:
-            result.errors.append(str(exc))
-            if reporter:
-                reporter.document_done(result)
+    started: list[tuple[DocumentResult, list[tuple[int, Any]]]] = []
+    results = [DocumentResult(path=str(todo.job.path), doc_id=todo.doc_id, outcome=todo.outcome) for todo in todos]
+    for todo, result in zip(todos, results):
+        if not todo.has_work:
+            _report_unworked(settings, todo, result, reporter)
             continue
-        result.doc_id, result.outcome = registration.doc_id, registration.outcome
+        try:
+            registration = register_task(settings, todo, run_id)
+        except SohoaError as exc:
+            result.outcome = "failed"
+            result.errors.append(str(exc))
+            _done(reporter, result)
+            continue
         if reporter:
-            reporter.document_registered(job, registration)
-        futures = [(n, page_task.submit(settings, registration.doc_id, registration.source, n, options, run_id))
-                   for n in registration.pages_todo]
-        pending.append((result, futures))
-    for result, futures in pending:
-        _finish(archive, result, futures, run_id, reporter)
+            reporter.document_registered(todo.job, registration)
+        started.append((result, [(n, page_task.submit(settings, registration.doc_id, registration.source, n, options,
+                                                       run_id, early and early.claim(registration.doc_id, n, options)))
+                                 for n in registration.pages_todo]))
+    for result, pages in started:
+        _finish(settings, result, pages, run_id, reporter)
     return results
 
 
-def _finish(archive: Archive, result: DocumentResult, futures: list[tuple[int, Any]], run_id: str,
+def _report_unworked(settings: Settings, todo: service.Todo, result: DocumentResult, reporter: Reporter | None) -> None:
+    if todo.outcome == "refused":
+        result.outcome = "failed"
+        result.errors.append(todo.error or "refused")
+    else:
+        result.document = worker_archive(settings).catalog.document(todo.doc_id or "")
+    _done(reporter, result)
+
+
+def _finish(settings: Settings, result: DocumentResult, pages: list[tuple[int, Any]], run_id: str,
             reporter: Reporter | None) -> None:
     assert result.doc_id is not None
-    if result.outcome == "already":
-        result.document = archive.catalog.document(result.doc_id)
-        if reporter:
-            reporter.document_done(result)
-        return
-    for page_no, future in futures:
+    page_errors: list[str] = []
+    for page_no, future in pages:
         try:
             future.result()
-        except SohoaError as exc:
-            result.errors.append(f"page {page_no}: {exc}")
-        except Exception as exc:  # an unexpected failure of one page must not stop the batch
-            result.errors.append(f"page {page_no}: {type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one failed page is reported, the others go on
+            page_errors.append(service.page_error(page_no, exc))
         if reporter:
             reporter.page_done(result.doc_id, page_no)
-    result.document = steps.finish_document(archive, result.doc_id, run_id=run_id, errors=result.errors)
-    pages = archive.catalog.pages(result.doc_id)
-    if result.document.status == "complete":
-        try:
-            pdf_task(archive, result.document)
-        except Exception as exc:  # the text is archived; only the PDF copy is missing (`sohoa export` remakes it)
-            result.errors.append(f"searchable PDF not written ({exc})")
-    _artifact(result.document, pages, result.errors)
-    if pages:
-        try:
-            index_task(archive, result.doc_id)
-        except Exception as exc:  # the archive is complete; only search is behind (`sohoa reindex` mends it)
-            result.errors.append(f"search index not updated ({exc}); run `sohoa reindex`")
-    if result.document.status != "complete" and not result.errors:
-        result.errors.append("some pages are missing")
+    try:
+        finished = finish_task(settings, result.doc_id, run_id, page_errors)
+    except SohoaError as exc:
+        result.errors.extend([*page_errors, str(exc)])
+    else:
+        result.document, result.errors = finished.document, list(finished.errors)
+        _artifact(finished.document, worker_archive(settings).catalog.pages(result.doc_id), finished.errors)
+    _done(reporter, result)
+
+
+def _done(reporter: Reporter | None, result: DocumentResult) -> None:
     if reporter:
         reporter.document_done(result)
 
 
-def run_ingest(settings: Settings, jobs: list[steps.Job], options: OcrOptions | None = None, *,
-               force: bool = False, reporter: Reporter | None = None, cluster: str | None = None
+def run_ingest(settings: Settings, todos: list[service.Todo], options: OcrOptions | None = None, *,
+               reporter: Reporter | None = None, cluster: str | None = None, early: HeadStart | None = None
                ) -> list[DocumentResult]:
     """Run the flow with a page pool as wide as ``settings.jobs``, or on the Dask cluster at ``cluster``."""
-    heap.bound_page_memory()  # freed page arrays are reused or given back, not hoarded per thread
-    with flow_session(settings, serve_api=not cluster), api_for_workers(cluster):
+    runtime.tune_page_process()
+    with runtime.flow_session(settings, serve_api=not cluster), api_for_workers(cluster):
         configured = ingest_flow.with_options(task_runner=page_runner(settings, cluster))
         try:
-            return configured(settings, jobs, options or OcrOptions(), force, reporter)
+            return configured(settings, todos, options or OcrOptions(), ProcessLocal(reporter, None if cluster else early))
         finally:
             close_archive(settings)

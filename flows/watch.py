@@ -15,7 +15,8 @@ from typing import Any
 from prefect import flow
 
 from sohoa.errors import BadArgsError
-from sohoa.ingest import Job
+from flows.dask_runner import worker_archive
+from sohoa.ingest import Job, plan
 from sohoa.settings import Settings
 from sohoa.watch import Watcher
 
@@ -25,7 +26,8 @@ def watcher(inbox: Path, settings: Settings, cluster: str | None = None, reporte
     from flows.ingest import run_ingest
 
     def ingest(jobs: list[Job]) -> list[Any]:
-        return run_ingest(settings, jobs, cluster=cluster, reporter=reporter)
+        archive = worker_archive(settings)
+        return run_ingest(settings, plan(archive, jobs), cluster=cluster, reporter=reporter)
 
     return Watcher(inbox, ingest)
 

@@ -24,10 +24,6 @@ from ocr.textlayer import text_layer_pdf
 from ocr.tsv import alto_of, read_tsv, text_of, words_of
 from sohoa.errors import MissingDependencyError, SubprocessError
 
-# Pages run in parallel, one Tesseract thread each: OpenMP threads on top oversubscribe the cores
-# (a dense page took 4.5 s with the default and 1.3 s with one thread on 2 cores).
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 PAGE_TIMEOUT = 600  # seconds; a page that takes longer is stuck, not slow
 
 # Tesseract's layout stage searches each text line for a fixed character pitch (typewriter cells,

@@ -1,18 +1,18 @@
 """The first pages of a batch, recognised while Prefect starts.
 
 Before the ingest flow can run its first page task, the command imports Prefect and starts its
-API (flows.embedded_api): several CPU-seconds of Python on one core, while the other cores wait.
-A head start spends that time on the batch's first pages instead, one per page thread, in
-threads of their own (Tesseract runs as a subprocess, so it needs no Python lock). The import
-begins once the first of these pages are prepared (Python and OpenCV work that the import would
-slow down) and with Tesseract. The flow's page tasks then :func:`take` these results rather than
-recognising the pages again, and archive them as they archive any page: files, catalog row,
-provenance, with Prefect's retries. A page
-whose head start failed is simply recognised again by its task, which reports the error the
-usual way; a result nobody takes is dropped with the head start.
+API: several CPU-seconds of Python on one core, while the other cores wait. A head start spends
+that time on the batch's first pages instead, one per page thread, in threads of their own
+(Tesseract runs as a subprocess, so it needs no Python lock). The import begins once the first of
+these pages are prepared (Python and OpenCV work that the import would slow down) and with
+Tesseract. The flow claims each page's reading and passes it to the page's
+task as its ``early`` argument (`sohoa.ingest.recognise_page`), which archives it as any page:
+files, catalog row, provenance, with Prefect's retries. A page whose head start failed is read
+again by its task, which reports the error the usual way; a result nobody claims is dropped.
 
-Only files whose document is new to the archive (or redone with ``--force``) get a head start:
-those are the documents whose every page is still to do.
+Only documents the plan finds new to the archive (or redone with ``--force``) get a head start:
+those are the documents whose every page is still to do. On a Dask cluster the pages are the
+cluster's: a head start is local to the command's process.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.archive import Archive, doc_id_for, sha256_of
 from ocr.pipeline import OcrOptions, PageOutcome, prepare_page, recognise_page
-from ocr.sources import Source, open_source
-from sohoa import heap
+from ocr.sources import Source
+from sohoa import runtime
+from sohoa.ingest import Todo
 
 # Pages a head start may begin per page thread: Prefect's start (~4-10 s) lasts one or two pages;
 # the bound keeps what waits in memory small when it lasts longer (a new Prefect database).
@@ -47,26 +47,14 @@ class EarlyPage:
     page_no: int
 
 
-def first_pages(archive: Archive | None, paths: Sequence[Path], count: int, *, force: bool = False
-                ) -> list[EarlyPage]:
-    """The first ``count`` pages the flow will recognise, in its order: every page of each file in
-    turn whose document is not in the archive yet (any archived one, with ``force``). Folders of
-    page images and unreadable files are left to the flow."""
+def first_pages(todos: Sequence[Todo], count: int) -> list[EarlyPage]:
+    """The first ``count`` pages the flow will recognise, in its order: every page of each
+    document in turn that is new to the archive or forced."""
     pages: list[EarlyPage] = []
-    for path in paths:
-        if len(pages) >= count:
-            break
-        if not path.is_file():
+    for todo in todos:
+        if todo.outcome not in ("new", "forced") or todo.source is None or todo.doc_id is None:
             continue
-        try:
-            source = open_source(path)
-            sha256 = sha256_of(path)
-        except Exception:  # noqa: BLE001 - a bad file is the flow's to report, in its terms
-            continue
-        if not force and archive is not None and archive.catalog.document_by_sha256(sha256) is not None:
-            continue  # resumed: some of its pages are done already
-        doc_id = doc_id_for(sha256)
-        pages.extend(EarlyPage(doc_id, source, n) for n in range(1, min(source.page_count, count - len(pages)) + 1))
+        pages.extend(EarlyPage(todo.doc_id, todo.source, n) for n in todo.pages[:count - len(pages)])
     return pages
 
 
@@ -75,7 +63,7 @@ class HeadStart:
     from then on it begins no more (the flow's tasks do the rest) and hands each result out once."""
 
     def __init__(self, pages: Sequence[EarlyPage], options: OcrOptions, workers: int) -> None:
-        heap.bound_page_memory()  # its threads free page arrays as the flow's do
+        runtime.tune_page_process()  # its threads read pages as the flow's do
         self.options = options
         self._waiting = deque(pages)
         self._begun: dict[tuple[str, int], Future[PageOutcome]] = {}
@@ -115,18 +103,13 @@ class HeadStart:
         for reading in self._reading:
             reading.wait(max(0.0, deadline - time.monotonic()))
 
-    def take(self, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome | None:
-        """The page's outcome, waiting for it if it is under way; None if the head start did not
-        begin this page with these options, or failed at it (the caller recognises it then)."""
+    def claim(self, doc_id: str, page_no: int, options: OcrOptions) -> Future[PageOutcome] | None:
+        """The page's reading, under way or done, for its page task; None if the head start did not
+        begin this page with these options. Each is handed out once. From the first claim on, the
+        flow's tasks read every page not begun."""
         with self._lock:
-            self._stopped = True  # the flow's page tasks run now: they do every page not begun
-            future = self._begun.pop((doc_id, page_no), None) if options == self.options else None
-        if future is None:
-            return None
-        try:
-            return future.result()
-        except Exception:  # noqa: BLE001 - the page task recognises the page again and reports why
-            return None
+            self._stopped = True
+            return self._begun.pop((doc_id, page_no), None) if options == self.options else None
 
     def close(self) -> None:
         """Begin no more pages and drop what nobody took (pages under way finish in the background)."""
@@ -136,24 +119,17 @@ class HeadStart:
             self._begun.clear()
 
 
-_current: HeadStart | None = None
-
-
-def take(doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome | None:
-    """This process's head-start result for a page, if there is one (never on a Dask worker)."""
-    return _current.take(doc_id, page_no, options) if _current is not None else None
-
-
 @contextmanager
-def head_start(pages: Sequence[EarlyPage], options: OcrOptions, workers: int) -> Iterator[HeadStart]:
-    """Recognise ``pages`` now, for the page tasks of the flow run inside this block, which begins
-    once the first of them are with Tesseract."""
-    global _current
+def head_start(todos: Sequence[Todo], options: OcrOptions, workers: int) -> Iterator[HeadStart | None]:
+    """Recognise the first pages of ``todos`` now, for the flow run inside this block, which begins
+    once the first of them are with Tesseract; None if no page is new."""
+    pages = first_pages(todos, HEAD_START_PAGES_PER_THREAD * workers)
+    if not pages:
+        yield None
+        return
     started = HeadStart(pages, options, workers)
     started.wait_until_reading()
-    _current = started
     try:
         yield started
     finally:
-        _current = None
         started.close()

@@ -72,11 +72,11 @@ def test_killed_ingest_resumes_with_only_the_missing_pages(scans, tmp_path):
 
 
 def test_verify_exits_non_zero_on_an_altered_original(scans, tmp_path):
-    from sohoa.ingest import Job, register
+    from sohoa.ingest import Job, plan_job, register
 
     home = tmp_path / "archive"
     archive = Archive.open(home)
-    registration = register(archive, Job(scans.get("v.png", pages=1, variant="clean")), run_id="t")
+    registration = register(archive, plan_job(archive, Job(scans.get("v.png", pages=1, variant="clean"))), run_id="t")
     assert run("--archive", str(home), "verify").returncode == 0
     stored = archive.path(archive.catalog.document(registration.doc_id).original_path)
     os.chmod(stored, 0o644)
@@ -150,12 +150,12 @@ def test_a_terminal_user_sees_no_prefect_telemetry_notice(scans, tmp_path):
 def test_prefect_as_sohoa_configures_it_sends_no_usage_events(tmp_path, monkeypatch):
     from prefect._internal.analytics import is_telemetry_enabled
 
-    from flows.runtime import configure
+    from sohoa.runtime import configure_prefect
 
     for name in (*CI_ENV_VARS, "DO_NOT_TRACK"):
         monkeypatch.delenv(name, raising=False)
     assert is_telemetry_enabled()  # what Prefect does at a user's terminal, left to itself
-    configure(Settings.from_env(tmp_path / "archive"))
+    configure_prefect(Settings.from_env(tmp_path / "archive"))
     assert not is_telemetry_enabled()
 
 

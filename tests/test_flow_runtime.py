@@ -16,11 +16,11 @@ from tests.conftest import ROOT
 SCRIPT = """
 import atexit, os, sys, threading
 from pathlib import Path
-from flows.runtime import configure, flow_session
+from sohoa.runtime import configure_prefect, flow_session
 from sohoa.settings import Settings
 
 settings = Settings.from_env(Path(sys.argv[1]))
-configure(settings)  # before Prefect is imported, as the CLI does
+configure_prefect(settings)  # before Prefect is imported, as the CLI does
 from prefect import flow
 from prefect.settings import PREFECT_API_URL
 
@@ -83,8 +83,8 @@ def test_prefects_task_queue_store_runs_without_run_time_type_checks(tmp_path):
     """py-key-value (under Prefect's docket) wraps each of its functions in beartype's checks
     (but those it marks to be checked always)."""
     code = ("import sys; from pathlib import Path\n"
-            "from flows.runtime import configure; from sohoa.settings import Settings\n"
-            "if sys.argv[1] == 'sohoa': configure(Settings.from_env(Path(sys.argv[2])))\n"
+            "from sohoa.runtime import configure_prefect; from sohoa.settings import Settings\n"
+            "if sys.argv[1] == 'sohoa': configure_prefect(Settings.from_env(Path(sys.argv[2])))\n"
             "from key_value.aio._utils import sanitize\n"
             "print(hasattr(sanitize.generate_hash_fragment, '__beartype_wrapper'))")
     env = {k: v for k, v in os.environ.items() if k != "PY_KEY_VALUE_DISABLE_BEARTYPE"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,10 @@ import pytest
 from corpus.archive import Archive, doc_id_for, sha256_of
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
 from ocr.sources import open_source
-from sohoa import head_start
+from sohoa import head_start, ingest
 from sohoa.cli import main
 from sohoa.head_start import EarlyPage, HeadStart, first_pages
-from sohoa.ingest import Job, register
+from sohoa.ingest import Job, Todo, plan, plan_job, register
 
 
 def _chosen(pages: list[EarlyPage]) -> list[tuple[str, int]]:
@@ -32,14 +33,16 @@ def test_the_first_pages_of_new_files_are_chosen_in_the_flows_order(archive: Arc
     (tmp_path / "notes.txt").write_text("không phải ảnh")
     skipped = [tmp_path / "missing.pdf", tmp_path / "notes.txt", tmp_path]  # left to the flow to report
 
-    assert _chosen(first_pages(archive, [*skipped, book, leaflet], 3)) == \
-        [("early-book.pdf", 1), ("early-book.pdf", 2), ("early-leaflet.png", 1)]
-    assert _chosen(first_pages(None, [book, leaflet], 1)) == [("early-book.pdf", 1)]
-    assert first_pages(archive, [book], 3)[0].doc_id == doc_id_for(sha256_of(book))
+    jobs = [Job(book), Job(leaflet)]
 
-    register(archive, Job(book), run_id="test")  # in the archive now: resumed, not begun afresh
-    assert _chosen(first_pages(archive, [book, leaflet], 3)) == [("early-leaflet.png", 1)]
-    assert _chosen(first_pages(archive, [book, leaflet], 3, force=True)) == \
+    assert _chosen(first_pages(plan(archive, [*map(Job, skipped), *jobs]), 3)) == \
+        [("early-book.pdf", 1), ("early-book.pdf", 2), ("early-leaflet.png", 1)]
+    assert _chosen(first_pages(plan(None, jobs), 1)) == [("early-book.pdf", 1)]
+    assert first_pages(plan(archive, jobs), 3)[0].doc_id == doc_id_for(sha256_of(book))
+
+    register(archive, plan_job(archive, Job(book)), run_id="test")  # in the archive now: resumed, not begun afresh
+    assert _chosen(first_pages(plan(archive, jobs), 3)) == [("early-leaflet.png", 1)]
+    assert _chosen(first_pages(plan(archive, jobs, force=True), 3)) == \
         [("early-book.pdf", 1), ("early-book.pdf", 2), ("early-leaflet.png", 1)]
 
 
@@ -48,10 +51,11 @@ def test_a_page_begun_early_is_the_page_its_task_would_have_read(scans) -> None:
     source, options = open_source(scan), OcrOptions()
     early = HeadStart([EarlyPage("doc", source, 1)], options, workers=1)
 
-    taken = early.take("doc", 1, options)
-    assert taken is not None
+    claimed = early.claim("doc", 1, options)
+    assert claimed is not None
+    taken = claimed.result(timeout=120)
     assert taken.page.text == ocr_page(source, "doc", 1, options).page.text and "Đảng" in taken.page.text
-    assert early.take("doc", 1, options) is None  # handed out once
+    assert early.claim("doc", 1, options) is None  # handed out once
 
 
 class _StandIn:
@@ -97,11 +101,11 @@ def test_no_page_is_begun_once_the_flow_asks_for_one(stand_in: _StandIn) -> None
     early = HeadStart(_pages(4), options, workers=1)
     assert stand_in.first_begun.wait(10)
 
-    assert early.take("doc", 3, options) is None  # not begun: the task reads it itself
+    assert early.claim("doc", 3, options) is None  # not begun: the task reads it itself
+    claimed = early.claim("doc", 1, options)  # under way: its task waits for it
     stand_in.release.set()
-    outcome = early.take("doc", 1, options)  # under way: waited for
 
-    assert outcome is not None and outcome.files["text.txt"] == "page 1"
+    assert claimed is not None and claimed.result(timeout=10).files["text.txt"] == "page 1"
     assert stand_in.begun == [1]
 
 
@@ -110,16 +114,29 @@ def test_a_failed_or_foreign_page_is_left_to_its_task(stand_in: _StandIn) -> Non
     options = OcrOptions()
     early = HeadStart(_pages(3), options, workers=3)
 
-    assert early.take("doc", 2, options) is None  # failed: the task reads it again and reports why
-    assert early.take("doc", 3, OcrOptions(psm=6)) is None  # begun with other options
-    assert early.take("other", 1, options) is None
+    failed = early.claim("doc", 2, options)
+    assert failed is not None and isinstance(failed.exception(timeout=10), RuntimeError)  # its task reads it again
+    assert early.claim("doc", 3, OcrOptions(psm=6)) is None  # begun with other options
+    assert early.claim("other", 1, options) is None
     early.close()
-    assert early.take("doc", 1, options) is None  # closed: nothing is handed out any more
+    assert early.claim("doc", 1, options) is None  # closed: nothing is handed out any more
+
+
+def test_an_early_page_that_failed_is_read_again_by_its_task(archive: Archive, scans) -> None:
+    scan = scans.get("early-failed.png", pages=1, variant="clean", seed=25)
+    registration = register(archive, plan_job(archive, Job(scan)), run_id="test")
+    failed: Future[PageOutcome] = Future()
+    failed.set_exception(RuntimeError("the head start's Tesseract was killed"))
+
+    page = ingest.recognise_page(archive, registration.doc_id, registration.source, 1, OcrOptions(),
+                                 run_id="test", early=failed)
+    assert "Đảng" in page.text and archive.catalog.page_numbers(registration.doc_id) == {1}
 
 
 def test_the_flow_starts_once_the_first_pages_are_with_tesseract(stand_in: _StandIn) -> None:
     stand_in.release.set()
-    with head_start.head_start(_pages(5)[2:], OcrOptions(), workers=2):  # pages 3, 4, 5
+    new = Todo(Job(Path("book.pdf")), "new", source=object(), doc_id="doc", pages=(3, 4, 5))  # type: ignore[arg-type]
+    with head_start.head_start([new], OcrOptions(), workers=2):
         assert sorted(stand_in.prepared) == [3, 4]  # both threads' first pages, before the block began
 
 
@@ -140,15 +157,15 @@ def test_the_cli_archives_every_page_once_head_start_or_not(capsys, tmp_path: Pa
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     scan = scans.get("early-batch.pdf", pages=3, variant="clean", seed=24)
     taken: list[int] = []
-    real_take = HeadStart.take
+    real_claim = HeadStart.claim
 
-    def spying_take(self: HeadStart, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome | None:
-        outcome = real_take(self, doc_id, page_no, options)
-        if outcome is not None:
+    def spying_claim(self: HeadStart, doc_id: str, page_no: int, options: OcrOptions) -> Future[PageOutcome] | None:
+        claimed = real_claim(self, doc_id, page_no, options)
+        if claimed is not None:
             taken.append(page_no)
-        return outcome
+        return claimed
 
-    monkeypatch.setattr(HeadStart, "take", spying_take)
+    monkeypatch.setattr(HeadStart, "claim", spying_claim)
     with pytest.raises(SystemExit) as done:
         main(["--archive", str(tmp_path / "archive"), "ingest", str(scan), "--jobs", "1"])
     out, err = capsys.readouterr()

@@ -14,7 +14,9 @@ from corpus.archive import Archive
 from ocr.metrics import error_rates
 from ocr.pipeline import OcrOptions
 from sohoa.cli import main
-from sohoa.ingest import Job, finish_document, process_page, register
+import search_index
+from search_index import SearchRequest
+from sohoa.ingest import Job, ingest_plainly, plan, plan_job
 from tests.bad_inputs import make_bad_inputs
 from tests.conftest import SHARED_SAMPLES
 
@@ -144,18 +146,24 @@ def test_real_samples_ingest_without_error(capsys, tmp_path, sample, expected):
 
 
 def test_plain_functions_ingest_without_prefect(settings, scans):
+    """The service's journey called directly: the same pages, PDF and index entry as the flow's."""
     archive = Archive(settings)
     scan = scans.get("plain.png", pages=1, variant="clean", seed=9)
-    registration = register(archive, Job(scan), run_id="test")
-    assert registration.outcome == "new" and registration.pages_todo == (1,)
-    page = process_page(archive, registration.doc_id, registration.source, 1, OcrOptions(), run_id="test")
+    [todo] = plan(archive, [Job(scan)])
+    assert todo.outcome == "new" and todo.pages == (1,)
+
+    [finished] = ingest_plainly(archive, [Job(scan)], run_id="test")
+    doc = finished.document
+    assert doc.status == "complete" and not finished.errors
+    [page] = archive.catalog.pages(doc.id)
     assert error_rates(page.text, scans.truth["plain.png"][0]).cer < 0.02
-    doc = finish_document(archive, registration.doc_id, run_id="test")
-    assert doc.status == "complete"
     events = archive.catalog.events(doc.id)
     assert events[1]["detail"]["tesseract"].startswith("5.")
     assert "vie" in events[1]["detail"]["language_data"]
-    assert register(archive, Job(scan), run_id="again").outcome == "already"
+    assert (archive.document_dir(doc.id) / "searchable.pdf").stat().st_size > 0
+    assert [hit.doc_id for hit in search_index.search(archive, SearchRequest(query="Đảng")).documents] == [doc.id]
+    assert plan_job(archive, Job(scan)).outcome == "already"
+    assert ingest_plainly(archive, [Job(scan)]) == []
 
 
 def test_each_document_gets_a_prefect_artifact(home):

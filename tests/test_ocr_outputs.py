@@ -24,12 +24,8 @@ from tests.conftest import SHARED_SAMPLES
 
 def _ingest(home: Path, path: Path) -> tuple[Archive, str]:
     archive = Archive(Settings.from_env(home))
-    registration = steps.register(archive, steps.Job(path), run_id="test")
-    options = steps.OcrOptions()
-    for n in registration.pages_todo:
-        steps.process_page(archive, registration.doc_id, registration.source, n, options, run_id="test")
-    steps.finish_document(archive, registration.doc_id, run_id="test")
-    return archive, registration.doc_id
+    [finished] = steps.ingest_plainly(archive, [steps.Job(path)], run_id="test")
+    return archive, finished.document.id
 
 
 @pytest.fixture(scope="module")

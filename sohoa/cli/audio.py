@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sohoa import heap
+from sohoa import runtime
 from sohoa.errors import ExitCode, InputFileError, NotFoundError
 from sohoa.settings import Settings
 
@@ -128,15 +128,10 @@ def audiobook(settings: Settings, source: str | None, doc_id: str | None, engine
     cache = SegmentCache(settings.home / "audio" / ".cache")
     workers = workers or (2 if engine == "gtts" else settings.jobs)
 
-    from flows.runtime import configure
-
-    configure(settings)
-    with heap.startup_objects():  # Prefect and the flow's modules
-        from flows.audiobook import run_audiobook
-
+    flows = runtime.load_flows(settings, "flows.audiobook")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as progress:
-        result = run_audiobook(settings, p, voice, cache, folder.absolute(), spare, fmt, cover, workers,
+        result = flows.run_audiobook(settings, p, voice, cache, folder.absolute(), spare, fmt, cover, workers,
                                ProgressReporter(progress, len(p.segments)))
     meta = result.metadata
     console.print(f"{result.audio}  {meta['duration'] / 60:.1f} phút / min, {len(meta['chapters'])} chương / chapters, "

@@ -12,10 +12,10 @@ from corpus.archive import Archive
 from corpus.manifest import read_manifest
 from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
 from ocr.pipeline import OcrOptions
-from sohoa import heap
+from sohoa import runtime
 from sohoa.errors import ExitCode
-from sohoa.head_start import HEAD_START_PAGES_PER_THREAD, EarlyPage, first_pages, head_start
-from sohoa.ingest import Job, archived_already
+from sohoa.head_start import head_start
+from sohoa.ingest import Job, Todo, plan
 from sohoa.settings import Settings
 
 console = Console(highlight=False, soft_wrap=True)
@@ -63,34 +63,25 @@ def _open_archive(settings: Settings) -> Archive | None:
     return Archive(settings)
 
 
-def _skip_archived(archive: Archive | None, jobs: list[Job]) -> tuple[list[Document], list[Job]]:
-    """Report the files archived already and return the jobs that remain."""
-    if archive is None:
-        return [], jobs
-    done, remaining = [], []
-    for job in jobs:
-        doc = archived_already(archive, job.path)
-        if doc is None:
-            remaining.append(job)
-        else:
-            console.print(already_archived_line(str(job.path), doc))
-            done.append(doc)
-    return done, remaining
-
-
-def _plan(settings: Settings, jobs: list[Job], *, force: bool, early: bool
-          ) -> tuple[list[Document], list[Job], list[EarlyPage]]:
-    """Look in the archive once: the documents archived already, the jobs that remain, and (if
-    ``early``) the pages of those to give a head start (sohoa.head_start)."""
+def _plan(settings: Settings, jobs: list[Job], *, force: bool) -> list[Todo]:
+    """Look in the archive once, before Prefect starts: what remains to do for each file."""
     archive = _open_archive(settings)
     try:
-        done, remaining = ([], jobs) if force else _skip_archived(archive, jobs)
-        pages = first_pages(archive, [job.path for job in remaining], HEAD_START_PAGES_PER_THREAD * settings.jobs,
-                            force=force) if early else []
-        return done, remaining, pages
+        return plan(archive, jobs, force=force)
     finally:
         if archive is not None:
             archive.close()
+
+
+def _report_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
+    """Print the files archived already and those refused; return the former and how many the latter."""
+    done = [t.document for t in todos if t.outcome == "already" and t.document is not None]
+    for todo in todos:
+        if todo.outcome == "already" and todo.document is not None:
+            console.print(already_archived_line(str(todo.job.path), todo.document))
+        elif todo.outcome == "refused":
+            errors.print(f"✗ {todo.error}", style="red", soft_wrap=True)
+    return done, sum(t.outcome == "refused" for t in todos)
 
 
 @click.command()
@@ -138,27 +129,23 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     check_ocr()
     if jobs is not None:
         settings = Settings(**{**settings.__dict__, "jobs": jobs})
-    # While Prefect is imported and its API starts, the first pages are recognised (sohoa.head_start);
-    # on a cluster the pages are the cluster's.
-    done_before, jobs_list, early = _plan(settings, jobs_list, force=force, early=not cluster)
-    if not jobs_list:  # nothing to do: do not pay for starting Prefect
+    todos = _plan(settings, jobs_list, force=force)
+    done_before, refused = _report_unworked(todos)
+    work = [t for t in todos if t.has_work]
+    if not work:  # nothing to do: do not pay for starting Prefect
         console.print(f"{len(done_before)} documents already archived in {settings.home}")
-        return ExitCode.partial_failure if failures else ExitCode.ok
+        return ExitCode.partial_failure if failures + refused else ExitCode.ok
     options = OcrOptions()
-    with head_start(early, options, settings.jobs):
-        from flows.runtime import configure
-
-        configure(settings)
-        with heap.startup_objects():  # Prefect and the flow's modules
-            from flows.ingest import run_ingest
-
+    # While Prefect starts, the first new pages are read (sohoa.head_start); on a cluster, the cluster reads.
+    with head_start([] if cluster else work, options, settings.jobs) as early:
+        flows = runtime.load_flows(settings, "flows.ingest")
         # Twice a second: a page takes seconds, and each redraw holds the interpreter's lock for
         # ~0.6 ms that the page threads want (rich's default is 10 a second).
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=console, transient=True, refresh_per_second=2) as progress:
-            results = run_ingest(settings, jobs_list, options, force=force,
-                                 reporter=ProgressReporter(progress, len(jobs_list)), cluster=cluster)
-    failures += sum(not r.ok for r in results)
+            results = flows.run_ingest(settings, work, options, reporter=ProgressReporter(progress, len(work)),
+                                       cluster=cluster, early=early)
+    failures += refused + sum(not r.ok for r in results)
     done = [r.document for r in results if r.ok and r.document] + done_before
     pages = sum(d.page_count for d in done)
     review = sum(d.pages_review for d in done)

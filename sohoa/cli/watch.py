@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from sohoa import runtime
 from sohoa.errors import ExitCode
 from sohoa.settings import Settings
 
@@ -36,19 +37,13 @@ def watch(settings: Settings, inbox: Path, interval: float, once: bool, settle: 
     from ocr.doctor import check_ocr
 
     check_ocr()
-    from flows.runtime import configure
-
-    configure(settings)
+    flows = runtime.load_flows(settings, "flows.watch")
     inbox.mkdir(parents=True, exist_ok=True)
     if serve:
-        from flows.watch import serve_watch
-
         console.print(f"phục vụ / serving: watching {inbox} every {interval:g} s (Ctrl-C to stop)")
-        serve_watch(inbox, settings, interval, cluster)
+        flows.serve_watch(inbox, settings, interval, cluster)
         return ExitCode.ok
-    from flows.watch import watcher
-
-    hot = watcher(inbox, settings, cluster)
+    hot = flows.watcher(inbox, settings, cluster)
     failures, polls = 0, 0
     while True:
         report = hot.poll()
