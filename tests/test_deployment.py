@@ -197,7 +197,7 @@ def test_the_scaling_page_deploys_on_loopback_and_survives_a_killed_worker(opera
     assert batch.status == "complete" and [p.page_no for p in catalog.pages(batch.id)] == [1, 2]
 
     # A scan dropped into the inbox; a worker is killed once its first page is in.
-    killer = WorkerKiller(f"tcp://127.0.0.1:{site.dask_port}", site.database_url, after=2)
+    killer = WorkerKiller(f"tcp://127.0.0.1:{site.dask_port}", site.database_url, after=2, patience=900)
     killer.start()
     scan = scans.get("deploy-watched.pdf", pages=WATCHED_PAGES, font="serif", variant="clean", seed=42)
     shutil.copyfile(scan, site.folder / "inbox" / "lich-su.pdf")

@@ -38,9 +38,9 @@ class WorkerKiller(threading.Thread):
     """Kills the worker process busy with a page once the first page after the ``after`` pages
     already in the catalog is there."""
 
-    def __init__(self, address: str, catalog_url: str, after: int = 0) -> None:
+    def __init__(self, address: str, catalog_url: str, after: int = 0, patience: float = 240) -> None:
         super().__init__(daemon=True)
-        self.address, self.catalog_url, self.after = address, catalog_url, after
+        self.address, self.catalog_url, self.after, self.patience = address, catalog_url, after, patience
         self.killed_pid: int | None = None
         self.pages_before_kill: int | None = None
 
@@ -49,7 +49,7 @@ class WorkerKiller(threading.Thread):
 
         catalog = Catalog(self.catalog_url)
         with Client(self.address, timeout=30) as client:
-            deadline = time.monotonic() + 240
+            deadline = time.monotonic() + self.patience
             while time.monotonic() < deadline:
                 done = sum(d.pages_done for d in catalog.documents())
                 busy = [w for w, keys in client.processing().items() if keys]
