@@ -39,7 +39,7 @@ def prefect_server(tmp_path_factory) -> Iterator[dict[str, str]]:
                    home / "server.log", env)
     api = f"http://127.0.0.1:{port}/api"
     try:
-        server.wait_until(lambda: answers(f"{api}/health"), 120, "prefect server start")
+        server.wait_until(lambda: answers(f"{api}/health"), 180, "prefect server start")
         yield {**env, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
     finally:
         server.stop()
