@@ -158,12 +158,14 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
 
 
 def _withdraw(archive: Archive, doc_id: str, *, meta: DocumentMeta) -> None:
-    """A redone document leaves every public surface before its slow work: the catalog row gets its
-    new metadata (the web pages read access there), then the index forgets it until its finish."""
+    """A redone document leaves every public surface before its slow work: the index forgets it
+    until its finish, then the catalog row takes the new metadata (the web pages read access
+    there). In this order, whenever the catalog says internal, search says so too; a kill between
+    the two leaves the document hidden, never shown (`sohoa reindex` brings it back)."""
     import search_index  # imported when needed: it would delay the head start by ~0.3 s
 
-    archive.catalog.update_document(doc_id, meta=meta, status="registered")
     search_index.remove_document(archive, doc_id)
+    archive.catalog.update_document(doc_id, meta=meta, status="registered")
 
 
 def withdraw_and_delete(archive: Archive, doc_id: str) -> None:
@@ -278,9 +280,11 @@ def ingest_plainly(archive: Archive, jobs: Sequence[Job], options: OcrOptions | 
     return finished
 
 
-def unfinished(archive: Archive) -> list[Document]:
-    """Documents whose pages are all archived but whose finish did not complete (a killed run)."""
-    return [d for d in archive.catalog.documents() if d.status != "complete" and d.pages_done == d.page_count]
+def finish_unfinished(archive: Archive, *, run_id: str) -> list[Finished]:
+    """Finish every document whose pages are all archived but whose finish did not complete (a run
+    killed after its last page): what `sohoa verify --repair` does."""
+    return [finish(archive, doc.id, run_id=run_id) for doc in archive.catalog.documents()
+            if doc.status != "complete" and doc.pages_done == doc.page_count]
 
 
 def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
