@@ -56,7 +56,8 @@ class Fingerprint:
 class Todo:
     """What remains to do for one file: the one decision, made from its one hash.
 
-    ``outcome``: new | resumed (pages or only the finish remain) | forced | already | refused.
+    ``outcome``: new | resumed (pages or only the finish remain) | forced | already | duplicate (of
+    an earlier job of the batch) | refused (``error`` says why).
     """
 
     job: Job
@@ -66,11 +67,11 @@ class Todo:
     doc_id: str | None = None
     pages: tuple[int, ...] = ()  # pages still to recognise
     document: Document | None = None  # the catalog row it continues, if any
-    error: str | None = None  # why it was refused
+    error: str | None = None  # why it was refused, or whose duplicate it is
 
     @property
     def has_work(self) -> bool:
-        return self.outcome not in ("already", "refused")
+        return self.outcome not in ("already", "duplicate", "refused")
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,20 @@ class Finished:
 
 # -- plan ----------------------------------------------------------------------------------------
 def plan(archive: Archive | None, jobs: Sequence[Job], *, force: bool = False) -> list[Todo]:
-    """What remains to do for each job, in order (``archive`` None: a new archive, all is new)."""
-    return [plan_job(archive, job, force=force) for job in jobs]
+    """What remains to do for each job, in order (``archive`` None: a new archive, all is new).
+    A document given twice in the batch is done once: the later ones are ``duplicate``."""
+    todos: list[Todo] = []
+    first: dict[str, Path] = {}
+    for job in jobs:
+        todo = plan_job(archive, job, force=force)
+        if todo.fingerprint is not None and todo.fingerprint.sha256 in first:
+            earlier = first[todo.fingerprint.sha256]
+            same = "given twice" if earlier == job.path else f"the same document as {earlier}"
+            todo = Todo(job, "duplicate", doc_id=todo.doc_id, error=f"{job.path}: {same}, done once")
+        elif todo.fingerprint is not None:
+            first[todo.fingerprint.sha256] = job.path
+        todos.append(todo)
+    return todos
 
 
 def plan_job(archive: Archive | None, job: Job, *, force: bool = False) -> Todo:

@@ -149,8 +149,9 @@ def test_plain_functions_ingest_without_prefect(settings, scans):
     """The service's journey called directly: the same pages, PDF and index entry as the flow's."""
     archive = Archive(settings)
     scan = scans.get("plain.png", pages=1, variant="clean", seed=9)
-    [todo] = plan(archive, [Job(scan)])
+    todo, twice = plan(archive, [Job(scan), Job(scan)])
     assert todo.outcome == "new" and todo.pages == (1,)
+    assert twice.outcome == "duplicate" and not twice.has_work  # a batch does each document once
 
     [finished] = ingest_plainly(archive, [Job(scan)], run_id="test")
     doc = finished.document
