@@ -152,8 +152,7 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
     assert todo.source is not None and todo.fingerprint is not None and todo.doc_id is not None, todo.outcome
     job, doc_id, catalog = todo.job, todo.doc_id, archive.catalog
     if todo.outcome == "forced":
-        assert todo.document is not None
-        _withdraw(archive, doc_id, meta=todo.document.meta.updated(job.meta, job.fields_given))
+        withdraw_forced(archive, [todo])
         catalog.delete_pages(doc_id)
         catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path))
     stored = _store(archive, todo.source, todo.fingerprint)
@@ -170,15 +169,20 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
     return Registration(doc_id, todo.outcome, archived, todo.pages)
 
 
-def _withdraw(archive: Archive, doc_id: str, *, meta: DocumentMeta) -> None:
-    """A redone document leaves every public surface before its slow work: the index forgets it
-    until its finish, then the catalog row takes the new metadata (the web pages read access
-    there). In this order, whenever the catalog says internal, search says so too; a kill between
-    the two leaves the document hidden, never shown (`sohoa reindex` brings it back)."""
+def withdraw_forced(archive: Archive, todos: Sequence[Todo]) -> None:
+    """Redone (``forced``) documents leave every public surface before any slow work (Prefect's
+    start, the head start, the pages): the index forgets each until its finish, then its catalog
+    row takes the new metadata (the web pages read access there). In this order, whenever the
+    catalog says internal, search does too; a kill between the two leaves the document hidden,
+    never shown (`sohoa reindex` brings it back). Idempotent: :func:`register` does it again for
+    callers that go straight to it."""
     import search_index  # imported when needed: it would delay the head start by ~0.3 s
 
-    search_index.remove_document(archive, doc_id)
-    archive.catalog.update_document(doc_id, meta=meta, status="registered")
+    for todo in todos:
+        if todo.outcome == "forced" and todo.document is not None:
+            search_index.remove_document(archive, todo.document.id)
+            archive.catalog.update_document(todo.document.id, status="registered",
+                                            meta=todo.document.meta.updated(todo.job.meta, todo.job.fields_given))
 
 
 def withdraw_and_delete(archive: Archive, doc_id: str) -> None:

@@ -16,7 +16,7 @@ from ocr.pipeline import OcrOptions
 from sohoa import runtime
 from sohoa.errors import ExitCode
 from sohoa.head_start import head_start
-from sohoa.ingest import Job, Todo, plan
+from sohoa.ingest import Job, Todo, plan, withdraw_forced
 from sohoa.settings import Settings
 
 if TYPE_CHECKING:  # the flow's module imports Prefect: only once there is work (sohoa.runtime.load_flows)
@@ -68,10 +68,14 @@ def _open_archive(settings: Settings) -> Archive | None:
 
 
 def _plan(settings: Settings, jobs: list[Job], *, force: bool) -> list[Todo]:
-    """Look in the archive once, before Prefect starts: what remains to do for each file."""
+    """Look in the archive once, before Prefect starts: what remains to do for each file. Redone
+    documents' access changes take effect now, before any slow work."""
     archive = _open_archive(settings)
     try:
-        return plan(archive, jobs, force=force)
+        todos = plan(archive, jobs, force=force)
+        if archive is not None:
+            withdraw_forced(archive, todos)
+        return todos
     finally:
         if archive is not None:
             archive.close()
@@ -123,7 +127,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
 
     check_ocr()
     settings = settings if jobs is None else Settings(**{**settings.__dict__, "jobs": jobs})
-    todos = _plan(settings, jobs_list, force=force)  # what remains per file: one look, one hash each
+    todos = _plan(settings, jobs_list, force=force)  # what remains per file (one look, one hash); access first
     done_before, refused = _report_unworked(todos)
     work = [t for t in todos if t.has_work]
     # Nothing to do: do not pay for starting Prefect.
