@@ -81,7 +81,7 @@ def _plan(settings: Settings, jobs: list[Job], *, force: bool) -> list[Todo]:
             archive.close()
 
 
-def _report_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
+def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
     """Print the files archived already, given twice, or refused; return the first and how many of the last."""
     done = [t.document for t in todos if t.outcome == "already" and t.document is not None]
     for todo in todos:
@@ -128,7 +128,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     check_ocr()
     settings = settings if jobs is None else Settings(**{**settings.__dict__, "jobs": jobs})
     todos = _plan(settings, jobs_list, force=force)  # what remains per file (one look, one hash); access first
-    done_before, refused = _report_unworked(todos)
+    done_before, refused = _print_unworked(todos)
     work = [t for t in todos if t.has_work]
     # Nothing to do: do not pay for starting Prefect.
     results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
