@@ -123,10 +123,14 @@ def plan_job(archive: Archive | None, job: Job, *, force: bool = False) -> Todo:
     if force:
         return Todo(job, "forced", source, fingerprint, existing.id, every, existing)
     assert archive is not None
-    done = archive.catalog.page_numbers(existing.id)
-    todo = tuple(n for n in every if n not in done)
+    todo = _remaining(archive, existing.id, source.page_count)
     outcome = "already" if not todo and existing.status == "complete" else "resumed"
     return Todo(job, outcome, source, fingerprint, existing.id, todo, existing)
+
+
+def _remaining(archive: Archive, doc_id: str, page_count: int) -> tuple[int, ...]:
+    done = archive.catalog.page_numbers(doc_id)
+    return tuple(n for n in range(1, page_count + 1) if n not in done)
 
 
 def fingerprint_of(source: Source) -> Fingerprint:
@@ -156,17 +160,21 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
         catalog.delete_pages(doc_id)
         catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path))
     stored = _store(archive, todo.source, todo.fingerprint)
-    if todo.outcome == "new":
+    pages, outcome = todo.pages, todo.outcome
+    if outcome == "new" and catalog.document(doc_id) is not None:
+        # another command registered it since this one's plan: continue it, do not add it again
+        pages, outcome = _remaining(archive, doc_id, todo.source.page_count), "resumed"
+    if outcome == "new":
         catalog.add_document(Document(
             id=doc_id, meta=job.meta, original_name=job.path.name, sha256=todo.fingerprint.sha256,
             original_path=stored, media_type=todo.source.media_type, page_count=todo.source.page_count,
             status="registered"))
         catalog.log_event(run_id, "register", doc_id=doc_id, original=str(job.path), sha256=todo.fingerprint.sha256)
-    elif todo.outcome == "resumed":
-        catalog.log_event(run_id, "resume", doc_id=doc_id, pages_done=todo.source.page_count - len(todo.pages),
-                          pages_todo=len(todo.pages))
+    elif outcome == "resumed":
+        catalog.log_event(run_id, "resume", doc_id=doc_id, pages_done=todo.source.page_count - len(pages),
+                          pages_todo=len(pages))
     archived = archived_source(archive, stored, todo.source.media_type, todo.source.page_count)
-    return Registration(doc_id, todo.outcome, archived, todo.pages)
+    return Registration(doc_id, outcome, archived, pages)
 
 
 def withdraw_forced(archive: Archive, todos: Sequence[Todo]) -> None:

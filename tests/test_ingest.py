@@ -16,7 +16,7 @@ from corpus.archive import Archive
 from ocr.metrics import error_rates
 from search_index import SearchRequest
 from sohoa.cli import main
-from sohoa.ingest import Job, ingest_plainly, plan, plan_job
+from sohoa.ingest import Job, ingest_plainly, plan, plan_job, register
 from tests.bad_inputs import make_bad_inputs
 from tests.conftest import SHARED_SAMPLES
 
@@ -172,6 +172,17 @@ def test_plain_functions_ingest_without_prefect(settings, scans, monkeypatch):
     assert [hit.doc_id for hit in search_index.search(archive, SearchRequest(query="Đảng")).documents] == [doc.id]
     assert plan_job(archive, Job(scan)).outcome == "already"
     assert ingest_plainly(archive, [Job(scan)]) == []
+
+
+def test_a_document_another_command_registered_since_the_plan_is_continued(settings, scans):
+    archive = Archive(settings)
+    scan = scans.get("plain.png", pages=1, variant="clean", seed=9)
+    mine, theirs = plan_job(archive, Job(scan)), plan_job(archive, Job(scan))  # two commands, one file
+
+    assert register(archive, theirs, run_id="theirs").outcome == "new"
+    registration = register(archive, mine, run_id="mine")
+    assert (registration.outcome, registration.pages_todo) == ("resumed", (1,))
+    assert len(archive.catalog.documents()) == 1
 
 
 def test_each_document_gets_a_prefect_artifact(home):
