@@ -1,20 +1,19 @@
 """Prefect's API served from a thread of this process, instead of Prefect's ephemeral subprocess.
 
-With no ``PREFECT_API_URL``, Prefect 3.9 starts its ephemeral API as a second Python process
-(uvicorn on ``prefect.server.api.server:create_app``): a second interpreter that imports Prefect,
-pydantic, SQLAlchemy and FastAPI all over again, about 250 MB resident for the whole ingest.
-Served here, from the same app factory with the same ephemeral settings (no UI, only the services
-Prefect runs in ephemeral mode, the same SQLite database under ``PREFECT_HOME``), the flow's process
-grows by what the server adds to what it has already imported: measured ~140 MB less in all.
+With no ``PREFECT_API_URL``, Prefect starts its ephemeral API as a second Python process that
+imports Prefect, pydantic, SQLAlchemy and FastAPI all over again (~250 MB resident). Served here,
+from the same app factory with the same ephemeral settings (no UI, the services Prefect runs in
+ephemeral mode, the same SQLite database under ``PREFECT_HOME``), the flow's process grows only by
+what the server adds: ~140 MB less in all. :mod:`sohoa.runtime` decides when it is used (tested
+Prefect versions only, not in a plain runtime) and falls back to Prefect's own server otherwise.
 
-One server per process, started on first use and stopped at exit, like Prefect's own. The stop
-is a threading exit hook, as Prefect's event and log workers use: those are registered later and
-so run first (their last events still reach the server), and this one runs before Python shuts
-down the thread pools (the server's in-memory message broker polls through one: with it shut
-down, the broker's listener spins at 100 % of a core until the process is gone).
+One server per process, started on first use and stopped at exit by a threading exit hook: those
+run in reverse order of registration, so Prefect's event and log workers (registered later) flush
+their last events first, and all of them run before Python shuts down the thread pools, which the
+server's in-memory message broker polls through.
 
-A new archive's Prefect database is migrated from nothing by Alembic at the server's first start
-(~4 CPU-s, every new archive). The first migrated, still empty database is kept in sohoa's cache
+A new archive's Prefect database would be migrated from nothing by Alembic at the server's first
+start (~4 CPU-s). The first migrated, still empty database is kept in sohoa's cache
 (``$XDG_CACHE_HOME/sohoa``, one file per Prefect version, ~1.3 MB) and copied into later new archives.
 """
 

@@ -24,7 +24,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from ocr.pipeline import OcrOptions, PageOutcome, prepare_page, recognise_page
 from ocr.sources import Source

@@ -1,22 +1,19 @@
-"""The process's memory: glibc's heap for page arrays, Python's collector for startup objects.
+"""The process's memory: glibc's heap for page arrays, Python's collector for long-lived objects.
 
-glibc's heap, tuned for threads that each allocate and free whole-page arrays.
+Used through :mod:`sohoa.runtime` (``SOHOA_PLAIN_RUNTIME=1`` leaves both alone).
 
-A 300-dpi page is an 8.7 MB array, and preprocessing makes a few of them per page. By default
-glibc serves such blocks with mmap at first, but after the first one is freed it raises its
-mmap and trim thresholds and serves the next ones from per-thread heaps, which keep what is
-freed: with two page threads the ingest process grew by ~100 MB over a few pages and never gave
-it back. Fixed thresholds stop that. Serving every large block with mmap (the first fix) cost
-kernel time instead: each array zeroed and faulted in anew, 14,000 faults and 47 ms of system
-time a page. So page arrays come from the heaps, and each heap keeps at most a few arrays' worth
-of free memory at its top for the next page, returning the rest. Measured on 16 pages, two
-threads, preparation and outputs: ~870 faults and 12 ms of system time a page, for a peak ~40
-MB higher (173 against 131 MB). A 20-page ingest's own process took ~60 ms of CPU less a page;
-a 200-page one peaked at 500 MB for the whole process tree, against 450 (docs/ocr.md).
+**glibc's heap.** A 300-dpi page is an 8.7 MB array, and preprocessing makes a few of them per
+page, in several threads. Left to itself, glibc raises its mmap and trim thresholds after the
+first such block is freed and keeps what later ones free in per-thread heaps: the process grows
+by ~100 MB over a few pages and never gives it back. Serving every large block with mmap instead
+costs kernel time (each array zeroed and faulted in anew: ~47 ms of system time a page). So the
+thresholds are fixed: page arrays come from the heaps, and each heap keeps at most a few arrays'
+worth of free memory at its top, returning the rest (~12 ms of system time a page, a peak ~40 MB
+higher than with mmap).
 
-Python's cyclic collector, paused while Prefect, its API server and their pydantic models are
-imported and built (:func:`startup_objects`): those are ~1 M objects that live as long as the
-process, and the collector walked them again and again as they piled up.
+**Python's collector** is paused while Prefect, its API server and their pydantic models are
+imported and built (:func:`startup_objects`): ~1 M objects that live as long as the process, which
+the collector would otherwise walk again and again as they pile up; then they are frozen.
 """
 
 from __future__ import annotations

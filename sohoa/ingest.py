@@ -56,7 +56,8 @@ class Fingerprint:
 class Todo:
     """What remains to do for one file: the one decision, made from its one hash.
 
-    ``outcome``: new | resumed (pages or only the finish remain) | forced | already | refused.
+    ``outcome``: new | resumed (pages or only the finish remain) | forced | already | duplicate (of
+    an earlier job of the batch) | refused (``error`` says why).
     """
 
     job: Job
@@ -66,11 +67,11 @@ class Todo:
     doc_id: str | None = None
     pages: tuple[int, ...] = ()  # pages still to recognise
     document: Document | None = None  # the catalog row it continues, if any
-    error: str | None = None  # why it was refused
+    error: str | None = None  # why it was refused, or whose duplicate it is
 
     @property
     def has_work(self) -> bool:
-        return self.outcome not in ("already", "refused")
+        return self.outcome not in ("already", "duplicate", "refused")
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,20 @@ class Finished:
 
 # -- plan ----------------------------------------------------------------------------------------
 def plan(archive: Archive | None, jobs: Sequence[Job], *, force: bool = False) -> list[Todo]:
-    """What remains to do for each job, in order (``archive`` None: a new archive, all is new)."""
-    return [plan_job(archive, job, force=force) for job in jobs]
+    """What remains to do for each job, in order (``archive`` None: a new archive, all is new).
+    A document given twice in the batch is done once: the later ones are ``duplicate``."""
+    todos: list[Todo] = []
+    first: dict[str, Path] = {}
+    for job in jobs:
+        todo = plan_job(archive, job, force=force)
+        if todo.fingerprint is not None and todo.fingerprint.sha256 in first:
+            earlier = first[todo.fingerprint.sha256]
+            same = "given twice" if earlier == job.path else f"the same document as {earlier}"
+            todo = Todo(job, "duplicate", doc_id=todo.doc_id, error=f"{job.path}: {same}, done once")
+        elif todo.fingerprint is not None:
+            first[todo.fingerprint.sha256] = job.path
+        todos.append(todo)
+    return todos
 
 
 def plan_job(archive: Archive | None, job: Job, *, force: bool = False) -> Todo:
@@ -110,10 +123,14 @@ def plan_job(archive: Archive | None, job: Job, *, force: bool = False) -> Todo:
     if force:
         return Todo(job, "forced", source, fingerprint, existing.id, every, existing)
     assert archive is not None
-    done = archive.catalog.page_numbers(existing.id)
-    todo = tuple(n for n in every if n not in done)
+    todo = _remaining(archive, existing.id, source.page_count)
     outcome = "already" if not todo and existing.status == "complete" else "resumed"
     return Todo(job, outcome, source, fingerprint, existing.id, todo, existing)
+
+
+def _remaining(archive: Archive, doc_id: str, page_count: int) -> tuple[int, ...]:
+    done = archive.catalog.page_numbers(doc_id)
+    return tuple(n for n in range(1, page_count + 1) if n not in done)
 
 
 def fingerprint_of(source: Source) -> Fingerprint:
@@ -139,31 +156,41 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
     assert todo.source is not None and todo.fingerprint is not None and todo.doc_id is not None, todo.outcome
     job, doc_id, catalog = todo.job, todo.doc_id, archive.catalog
     if todo.outcome == "forced":
-        assert todo.document is not None
-        _withdraw(archive, doc_id, meta=todo.document.meta.updated(job.meta, job.fields_given))
+        withdraw_forced(archive, [todo])
         catalog.delete_pages(doc_id)
         catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path))
     stored = _store(archive, todo.source, todo.fingerprint)
-    if todo.outcome == "new":
+    pages, outcome = todo.pages, todo.outcome
+    if outcome == "new" and catalog.document(doc_id) is not None:
+        # another command registered it since this one's plan: continue it, do not add it again
+        pages, outcome = _remaining(archive, doc_id, todo.source.page_count), "resumed"
+    if outcome == "new":
         catalog.add_document(Document(
             id=doc_id, meta=job.meta, original_name=job.path.name, sha256=todo.fingerprint.sha256,
             original_path=stored, media_type=todo.source.media_type, page_count=todo.source.page_count,
             status="registered"))
         catalog.log_event(run_id, "register", doc_id=doc_id, original=str(job.path), sha256=todo.fingerprint.sha256)
-    elif todo.outcome == "resumed":
-        catalog.log_event(run_id, "resume", doc_id=doc_id, pages_done=todo.source.page_count - len(todo.pages),
-                          pages_todo=len(todo.pages))
+    elif outcome == "resumed":
+        catalog.log_event(run_id, "resume", doc_id=doc_id, pages_done=todo.source.page_count - len(pages),
+                          pages_todo=len(pages))
     archived = archived_source(archive, stored, todo.source.media_type, todo.source.page_count)
-    return Registration(doc_id, todo.outcome, archived, todo.pages)
+    return Registration(doc_id, outcome, archived, pages)
 
 
-def _withdraw(archive: Archive, doc_id: str, *, meta: DocumentMeta) -> None:
-    """A redone document leaves every public surface before its slow work: the catalog row gets its
-    new metadata (the web pages read access there), then the index forgets it until its finish."""
+def withdraw_forced(archive: Archive, todos: Sequence[Todo]) -> None:
+    """Redone (``forced``) documents leave every public surface before any slow work (Prefect's
+    start, the head start, the pages): the index forgets each until its finish, then its catalog
+    row takes the new metadata (the web pages read access there). In this order, whenever the
+    catalog says internal, search does too; a kill between the two leaves the document hidden,
+    never shown (`sohoa reindex` brings it back). Idempotent: :func:`register` does it again for
+    callers that go straight to it."""
     import search_index  # imported when needed: it would delay the head start by ~0.3 s
 
-    archive.catalog.update_document(doc_id, meta=meta, status="registered")
-    search_index.remove_document(archive, doc_id)
+    for todo in todos:
+        if todo.outcome == "forced" and todo.document is not None:
+            search_index.remove_document(archive, todo.document.id)
+            archive.catalog.update_document(todo.document.id, status="registered",
+                                            meta=todo.document.meta.updated(todo.job.meta, todo.job.fields_given))
 
 
 def withdraw_and_delete(archive: Archive, doc_id: str) -> None:
@@ -278,9 +305,11 @@ def ingest_plainly(archive: Archive, jobs: Sequence[Job], options: OcrOptions | 
     return finished
 
 
-def unfinished(archive: Archive) -> list[Document]:
-    """Documents whose pages are all archived but whose finish did not complete (a killed run)."""
-    return [d for d in archive.catalog.documents() if d.status != "complete" and d.pages_done == d.page_count]
+def finish_unfinished(archive: Archive, *, run_id: str) -> list[Finished]:
+    """Finish every document whose pages are all archived but whose finish did not complete (a run
+    killed after its last page): what `sohoa verify --repair` does."""
+    return [finish(archive, doc.id, run_id=run_id) for doc in archive.catalog.documents()
+            if doc.status != "complete" and doc.pages_done == doc.page_count]
 
 
 def write_searchable_pdf(archive: Archive, doc: Document) -> Path:

@@ -96,7 +96,9 @@ def configure_prefect(settings: Settings) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
+    # Prefect's own server (a plain runtime) migrates a new database and registers its blocks first:
+    # over a minute on a busy machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not plain():
         for name, value in _PREFECT_SPEED.items():
             os.environ.setdefault(name, value)

@@ -1,21 +1,28 @@
-"""Prefect's API for sohoa's flows: served from a thread of the flow's own process (no second Python
-process), stopped cleanly at exit, and a new archive's Prefect database copied, not migrated anew."""
+"""sohoa's runtime (sohoa.runtime): Prefect's API served from a thread of the flow's own process (no
+second Python process), stopped cleanly at exit, a new archive's Prefect database copied, not migrated
+anew; Prefect's own server, with one warning line, on a Prefect the embedded API was not tested with
+or whose internals differ; and every tweak off with SOHOA_PLAIN_RUNTIME=1.
+
+Each test sets the switch itself: the tweaks are checked even when CI runs the suite without them."""
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
+from sohoa.runtime import PLAIN_SWITCH, TESTED_PREFECT
 from tests.conftest import ROOT
 
 # One flow run in a fresh process, as `sohoa ingest` does; prints what the session looked like.
 SCRIPT = """
 import atexit, os, sys, threading
 from pathlib import Path
+exec(sys.argv[2])  # what the test changes in this process first
 from sohoa.runtime import configure_prefect, flow_session
 from sohoa.settings import Settings
 
@@ -28,12 +35,20 @@ from prefect.settings import PREFECT_API_URL
 def one() -> int:
     return 1
 
+def children_of(pid: int) -> list[str]:
+    found = []
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            parent = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1]
+        except FileNotFoundError:  # gone meanwhile
+            continue
+        found += [p] if parent == str(pid) else []
+    return found
+
 with flow_session(settings):
     print("api", PREFECT_API_URL.value())
     print("result", one())
-    children = [p for p in os.listdir("/proc") if p.isdigit()
-                and open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
-    print("children", len(children))
+    print("children", len(children_of(os.getpid())))
 
 def after_everything() -> None:  # atexit runs after threading's exit hooks, where the API stops
     alive = [t.name for t in threading.enumerate() if t.name == "prefect-api" and t.is_alive()]
@@ -43,14 +58,87 @@ atexit.register(after_everything)
 """
 
 
-def _run(home: Path, cache: Path) -> list[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env["XDG_CACHE_HOME"] = str(cache)
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(home)], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=300)
+def _env(*, plain: bool = False) -> dict[str, str]:
+    """This environment without what the runtime sets (earlier tests ran it in this process)."""
+    runtimes = (PLAIN_SWITCH, "OMP_THREAD_LIMIT", "PY_KEY_VALUE_DISABLE_BEARTYPE", "DO_NOT_TRACK")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_") and key not in runtimes}
+    return {**env, PLAIN_SWITCH: "1"} if plain else env
+
+
+def _session(home: Path, cache: Path, *, first: str = "") -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(home), first], capture_output=True, text=True, cwd=ROOT,
+                          env={**_env(), "XDG_CACHE_HOME": str(cache)}, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
-    return proc.stdout.splitlines()
+    return proc
+
+
+def _run(home: Path, cache: Path) -> list[str]:
+    return _session(home, cache).stdout.splitlines()
+
+
+def _warnings(proc: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in proc.stderr.splitlines() if "warning" in line.lower()]
+
+
+def test_a_prefect_the_embedded_api_was_not_tested_with_gets_prefects_own_server(tmp_path):
+    proc = _session(tmp_path / "archive", tmp_path / "cache", first="import prefect; prefect.__version__ = '3.99.0'")
+    assert _warnings(proc) == ["sohoa: cảnh báo / warning: Prefect 3.99.0 is not one sohoa's embedded API was "
+                               f"tested with ({', '.join(TESTED_PREFECT)}); using Prefect's own ephemeral server"]
+    lines = proc.stdout.splitlines()
+    assert "result 1" in lines and "children 1" in lines  # Prefect's server process
+
+
+def test_prefect_internals_that_differ_get_prefects_own_server(tmp_path):
+    """As if a Prefect release renamed the app factory the embedded API serves."""
+    proc = _session(tmp_path / "archive", tmp_path / "cache",
+                    first="import prefect.server.api.server as s; del s.create_app")
+    [warning] = _warnings(proc)
+    assert "Prefect's internals differ" in warning and "ImportError" in warning
+    assert "result 1" in proc.stdout.splitlines() and "children 1" in proc.stdout.splitlines()
+
+
+def test_the_installed_prefect_is_a_tested_one_or_the_fallback_is_taken(tmp_path):
+    """Fails when the installed Prefect is outside the tested range and sohoa still serves its own API."""
+    import prefect
+
+    proc = _session(tmp_path / "archive", tmp_path / "cache")
+    tested = ".".join(prefect.__version__.split(".")[:2]) in TESTED_PREFECT
+    lines = proc.stdout.splitlines()
+    if tested:
+        assert not _warnings(proc) and "children 0" in lines
+    else:
+        assert len(_warnings(proc)) == 1 and "children 1" in lines
+    pinned = re.search(r'"prefect>=([\d.]+),<([\d.]+)"', (ROOT / "pyproject.toml").read_text()).groups()
+    assert pinned == (f"{TESTED_PREFECT[0]}", _next_minor(TESTED_PREFECT[-1])), "pyproject pins the tested minors"
+
+
+def _next_minor(version: str) -> str:
+    major, minor = version.split(".")
+    return f"{major}.{int(minor) + 1}"
+
+
+def test_a_plain_runtime_leaves_python_glibc_and_prefect_as_they_are(tmp_path):
+    probe = ("import gc, os, sys; from pathlib import Path; from sohoa import runtime; from sohoa.settings import Settings\n"
+             "runtime.tune_page_process(); runtime.load_flows(Settings.from_env(Path(sys.argv[1])), 'flows.ingest')\n"
+             "print(os.environ.get('OMP_THREAD_LIMIT'), os.environ.get('PREFECT_SERVER_REGISTER_BLOCKS_ON_START'),"
+             " gc.get_freeze_count() > 0)")
+
+    def probed(plain: bool) -> str:
+        return subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a")], capture_output=True, text=True,
+                              cwd=ROOT, env=_env(plain=plain), check=True, timeout=300).stdout.strip()
+
+    assert probed(plain=False) == "1 false True"
+    assert probed(plain=True) == "None None False"
+
+
+def test_a_plain_runtime_leaves_prefects_api_to_prefect_without_a_warning(monkeypatch, capsys):
+    """(Prefect's own server at work: the fallback tests above.)"""
+    from sohoa import runtime
+
+    monkeypatch.setenv(PLAIN_SWITCH, "1")
+    assert runtime.prefect_api_url() is None
+    assert capsys.readouterr().err == ""  # plain by choice: nothing to warn about
 
 
 def _tables(database: Path) -> set[str]:
@@ -87,7 +175,7 @@ def test_prefects_task_queue_store_runs_without_run_time_type_checks(tmp_path):
             "if sys.argv[1] == 'sohoa': configure_prefect(Settings.from_env(Path(sys.argv[2])))\n"
             "from key_value.aio._utils import sanitize\n"
             "print(hasattr(sanitize.generate_hash_fragment, '__beartype_wrapper'))")
-    env = {k: v for k, v in os.environ.items() if k != "PY_KEY_VALUE_DISABLE_BEARTYPE"}
+    env = {k: v for k, v in _env().items() if k != "PY_KEY_VALUE_DISABLE_BEARTYPE"}
 
     def checked(how: str) -> str:
         return subprocess.run([sys.executable, "-c", code, how, str(tmp_path / "a")], capture_output=True, text=True,

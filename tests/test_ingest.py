@@ -6,17 +6,17 @@ module; the plain functions are also called directly, without Prefect.
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
+import search_index
 from corpus.archive import Archive
 from ocr.metrics import error_rates
-from ocr.pipeline import OcrOptions
-from sohoa.cli import main
-import search_index
 from search_index import SearchRequest
-from sohoa.ingest import Job, ingest_plainly, plan, plan_job
+from sohoa.cli import main
+from sohoa.ingest import Job, ingest_plainly, plan, plan_job, register
 from tests.bad_inputs import make_bad_inputs
 from tests.conftest import SHARED_SAMPLES
 
@@ -145,14 +145,22 @@ def test_real_samples_ingest_without_error(capsys, tmp_path, sample, expected):
         assert image.size == (first.width, first.height)
 
 
-def test_plain_functions_ingest_without_prefect(settings, scans):
+def test_plain_functions_ingest_without_prefect(settings, scans, monkeypatch):
     """The service's journey called directly: the same pages, PDF and index entry as the flow's."""
+    import sohoa.ingest
+
+    hashed: list[Path] = []
+    monkeypatch.setattr(sohoa.ingest, "sha256_of", lambda path, real=sohoa.ingest.sha256_of: hashed.append(path)
+                        or real(path))
     archive = Archive(settings)
     scan = scans.get("plain.png", pages=1, variant="clean", seed=9)
-    [todo] = plan(archive, [Job(scan)])
+    todo, twice = plan(archive, [Job(scan), Job(scan)])
     assert todo.outcome == "new" and todo.pages == (1,)
+    assert twice.outcome == "duplicate" and not twice.has_work  # a batch does each document once
 
+    hashed.clear()
     [finished] = ingest_plainly(archive, [Job(scan)], run_id="test")
+    assert hashed == [scan]  # one hash per file, from plan to finish
     doc = finished.document
     assert doc.status == "complete" and not finished.errors
     [page] = archive.catalog.pages(doc.id)
@@ -164,6 +172,17 @@ def test_plain_functions_ingest_without_prefect(settings, scans):
     assert [hit.doc_id for hit in search_index.search(archive, SearchRequest(query="Đảng")).documents] == [doc.id]
     assert plan_job(archive, Job(scan)).outcome == "already"
     assert ingest_plainly(archive, [Job(scan)]) == []
+
+
+def test_a_document_another_command_registered_since_the_plan_is_continued(settings, scans):
+    archive = Archive(settings)
+    scan = scans.get("plain.png", pages=1, variant="clean", seed=9)
+    mine, theirs = plan_job(archive, Job(scan)), plan_job(archive, Job(scan))  # two commands, one file
+
+    assert register(archive, theirs, run_id="theirs").outcome == "new"
+    registration = register(archive, mine, run_id="mine")
+    assert (registration.outcome, registration.pages_todo) == ("resumed", (1,))
+    assert len(archive.catalog.documents()) == 1
 
 
 def test_each_document_gets_a_prefect_artifact(home):

@@ -114,17 +114,34 @@ def text(settings: Settings, doc_id: str, page_no: int | None) -> None:
 
 
 @click.command()
+@click.option("--repair", is_flag=True,
+              help="First finish documents whose run was killed after their last page (PDF, index, status).")
 @click.pass_obj
-def verify(settings: Settings) -> ExitCode:
+def verify(settings: Settings, repair: bool) -> ExitCode:
     """Re-hash every original; exit non-zero if any is missing or altered."""
     from corpus.verify import verify as verify_archive
 
     archive = _open(settings)
+    unrepaired = _finish_unfinished(archive) if repair else 0
     checked, damage = verify_archive(archive)
     for d in damage:
         console.print(f"✗ {d.doc_id}: {d.path} is {d.problem}", style="red")
     console.print(f"{checked} originals checked, {len(damage)} damaged")
-    return ExitCode.damaged_archive if damage else ExitCode.ok
+    return ExitCode.damaged_archive if damage or unrepaired else ExitCode.ok
+
+
+def _finish_unfinished(archive: Archive) -> int:
+    """Finish what killed runs left unfinished; print a line each; return how many still fail."""
+    from sohoa.ingest import finish_unfinished
+
+    failed = 0
+    for finished in finish_unfinished(archive, run_id="verify-repair"):
+        if finished.errors:
+            failed += 1
+            console.print(f"✗ {finished.document.id}: {'; '.join(finished.errors)}", style="red")
+        else:
+            console.print(f"✓ {finished.document.id}: hoàn tất / finished")
+    return failed
 
 
 @click.command()
@@ -143,14 +160,14 @@ def doctor() -> ExitCode:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def delete(settings: Settings, doc_id: str, yes: bool) -> None:
-    """Remove a document's pages, derived files and search entries (its original stays, read-only)."""
-    import search_index
+    """Remove a document's search entries, pages and derived files (its original stays, read-only).
+    It leaves search first: a search never shows a document that is being deleted."""
+    from sohoa.ingest import withdraw_and_delete
 
     archive = _open(settings)
     doc = _document(archive, doc_id)
     if not yes:
         click.confirm(f"Xóa / delete {doc.id} ({doc.meta.title or doc.original_name}, {doc.page_count} pages)?",
                       abort=True)
-    archive.delete_document(doc.id)
-    search_index.remove_document(archive, doc.id)
+    withdraw_and_delete(archive, doc.id)
     console.print(f"{doc.id} deleted; its original remains at {doc.original_path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,8 +16,11 @@ from ocr.pipeline import OcrOptions
 from sohoa import runtime
 from sohoa.errors import ExitCode
 from sohoa.head_start import head_start
-from sohoa.ingest import Job, Todo, plan
+from sohoa.ingest import Job, Todo, plan, withdraw_forced
 from sohoa.settings import Settings
+
+if TYPE_CHECKING:  # the flow's module imports Prefect: only once there is work (sohoa.runtime.load_flows)
+    from flows.ingest import DocumentResult
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -64,21 +68,27 @@ def _open_archive(settings: Settings) -> Archive | None:
 
 
 def _plan(settings: Settings, jobs: list[Job], *, force: bool) -> list[Todo]:
-    """Look in the archive once, before Prefect starts: what remains to do for each file."""
+    """Look in the archive once, before Prefect starts: what remains to do for each file. Redone
+    documents' access changes take effect now, before any slow work."""
     archive = _open_archive(settings)
     try:
-        return plan(archive, jobs, force=force)
+        todos = plan(archive, jobs, force=force)
+        if archive is not None:
+            withdraw_forced(archive, todos)
+        return todos
     finally:
         if archive is not None:
             archive.close()
 
 
-def _report_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
-    """Print the files archived already and those refused; return the former and how many the latter."""
+def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
+    """Print the files archived already, given twice, or refused; return the first and how many of the last."""
     done = [t.document for t in todos if t.outcome == "already" and t.document is not None]
     for todo in todos:
         if todo.outcome == "already" and todo.document is not None:
             console.print(already_archived_line(str(todo.job.path), todo.document))
+        elif todo.outcome == "duplicate":
+            console.print(f"= {todo.error}")
         elif todo.outcome == "refused":
             errors.print(f"✗ {todo.error}", style="red", soft_wrap=True)
     return done, sum(t.outcome == "refused" for t in todos)
@@ -112,40 +122,55 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     """
     if not paths and manifest is None:
         raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
-    jobs_list: list[Job] = []
-    failures = 0
-    meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
-    jobs_list.extend(Job(path, meta, given_fields(meta_flags)) for path in paths)
-    for row in read_manifest(manifest) if manifest else []:
-        if row.error:
-            errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
-            failures += 1
-        else:
-            assert row.path is not None and row.meta is not None
-            jobs_list.append(Job(row.path, row.meta, row.fields_given))
-
+    jobs_list, failures = _jobs(paths, manifest, meta_flags)
     from ocr.doctor import check_ocr
 
     check_ocr()
-    if jobs is not None:
-        settings = Settings(**{**settings.__dict__, "jobs": jobs})
-    todos = _plan(settings, jobs_list, force=force)
-    done_before, refused = _report_unworked(todos)
+    settings = settings if jobs is None else Settings(**{**settings.__dict__, "jobs": jobs})
+    todos = _plan(settings, jobs_list, force=force)  # what remains per file (one look, one hash); access first
+    done_before, refused = _print_unworked(todos)
     work = [t for t in todos if t.has_work]
-    if not work:  # nothing to do: do not pay for starting Prefect
-        console.print(f"{len(done_before)} documents already archived in {settings.home}")
-        return ExitCode.partial_failure if failures + refused else ExitCode.ok
+    # Nothing to do: do not pay for starting Prefect.
+    results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
+    return _summarise(settings, results, done_before, failures + refused)
+
+
+def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object]) -> tuple[list[Job], int]:
+    """The documents asked for (flags apply to every path; a manifest gives each its own) and how
+    many manifest rows were refused (one line each)."""
+    meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
+    jobs = [Job(path, meta, given_fields(meta_flags)) for path in paths]
+    refused = 0
+    for row in read_manifest(manifest) if manifest else []:
+        if row.error:
+            errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
+            refused += 1
+        else:
+            assert row.path is not None and row.meta is not None
+            jobs.append(Job(row.path, row.meta, row.fields_given))
+    return jobs, refused
+
+
+def _run_flow(settings: Settings, work: list[Todo], cluster: str | None) -> list[DocumentResult]:
+    """The ingest flow over ``work``, with progress bars. While Prefect starts, the first new pages
+    are read already (sohoa.head_start); on a cluster, the cluster reads them all."""
     options = OcrOptions()
-    # While Prefect starts, the first new pages are read (sohoa.head_start); on a cluster, the cluster reads.
     with head_start([] if cluster else work, options, settings.jobs) as early:
         flows = runtime.load_flows(settings, "flows.ingest")
         # Twice a second: a page takes seconds, and each redraw holds the interpreter's lock for
         # ~0.6 ms that the page threads want (rich's default is 10 a second).
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=console, transient=True, refresh_per_second=2) as progress:
-            results = flows.run_ingest(settings, work, options, reporter=ProgressReporter(progress, len(work)),
-                                       cluster=cluster, early=early)
-    failures += refused + sum(not r.ok for r in results)
+            return flows.run_ingest(settings, work, options, reporter=ProgressReporter(progress, len(work)),
+                                    cluster=cluster, early=early)
+
+
+def _summarise(settings: Settings, results: list[DocumentResult], done_before: list[Document], failures: int) -> ExitCode:
+    """One closing line; non-zero if anything failed."""
+    failures += sum(not r.ok for r in results)
+    if not results and not failures:
+        console.print(f"{len(done_before)} documents already archived in {settings.home}")
+        return ExitCode.ok
     done = [r.document for r in results if r.ok and r.document] + done_before
     pages = sum(d.page_count for d in done)
     review = sum(d.pages_review for d in done)
