@@ -22,7 +22,7 @@ from corpus.models import Document, Page
 from ocr.pipeline import OcrOptions
 from sohoa import head_start, heap
 from sohoa import ingest as steps
-from sohoa.errors import InputFileError, SohoaError
+from sohoa.errors import SohoaError, is_transient
 from sohoa.settings import Settings
 from flows.dask_runner import api_for_workers, close_archive, page_runner, worker_archive
 from flows.runtime import flow_session
@@ -53,10 +53,8 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
     """Retry what may pass (a crashed subprocess, a busy disk), never a bad input."""
     try:
         state.result()
-    except (InputFileError, AssertionError):
-        return False
-    except Exception:
-        return True
+    except Exception as exc:
+        return is_transient(exc)
     return False
 
 
