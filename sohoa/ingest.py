@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.archive import Archive, doc_id_for, sha256_of, write_atomic
+from corpus.archive import PAGE_TEXT_LAYER, Archive, doc_id_for, sha256_of, write_atomic
 from corpus.models import Document, DocumentMeta, Page
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
 from ocr.recognize import language_data, tesseract_version
@@ -131,9 +131,6 @@ def finish_document(archive: Archive, doc_id: str, *, run_id: str, errors: list[
     return finished
 
 
-SEARCHABLE_PDF = "searchable.pdf"  # documents/DOC/searchable.pdf: page images with an invisible text layer
-
-
 def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
     """Lay every page's text layer over its original page (or page image) in one PDF."""
     from ocr.pdf import PageLayer, searchable_pdf
@@ -143,16 +140,16 @@ def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
 
     def layers() -> Iterator[PageLayer]:  # one page image at a time, never the whole book
         for page in archive.catalog.pages(doc.id):
-            text_pdf = archive.page_dir(doc.id, page.page_no) / "text.pdf"
+            text_pdf = archive.page_file(doc.id, page.page_no, PAGE_TEXT_LAYER)
             image = None if source.is_pdf else render_page(source, page.page_no)
             yield PageLayer(text_pdf.read_bytes() if text_pdf.exists() else b"", page.steps,
                             image.image if image else None, image.dpi if image else 300)
 
-    out = archive.document_dir(doc.id) / SEARCHABLE_PDF
+    out = archive.searchable_pdf_path(doc.id)
     return searchable_pdf(layers(), out, source.path if source.is_pdf else None)
 
 
 def searchable_pdf_of(archive: Archive, doc: Document) -> Path:
     """The document's searchable PDF, made now if the ingest did not make it."""
-    path = archive.document_dir(doc.id) / SEARCHABLE_PDF
+    path = archive.searchable_pdf_path(doc.id)
     return path if path.exists() else write_searchable_pdf(archive, doc)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
+from corpus.models import DocumentMeta
 from search_index.backend import Compiled, IndexedPage
 from search_index.models import SearchRequest
 from search_index.query import AllOf, parse
@@ -34,9 +35,9 @@ def generated_pages(count: int, seed: int = 5) -> list[IndexedPage]:
         doc = n // 10
         words = [rng.choice(PHRASES) if rng.random() < 0.03 else rng.choice(SYLLABLES)
                  for _ in range(rng.randint(20, 120))]
-        pages.append(IndexedPage(f"d{doc:03d}", n % 10 + 1, " ".join(words), title=f"Tài liệu {doc}",
-                                 district=DISTRICTS[doc % 3], year=None if doc % 7 == 0 else 1945 + doc,
-                                 access="internal" if doc % 5 == 1 else "public"))
+        meta = DocumentMeta(title=f"Tài liệu {doc}", district=DISTRICTS[doc % 3],
+                            year=None if doc % 7 == 0 else 1945 + doc, access="internal" if doc % 5 == 1 else "public")
+        pages.append(IndexedPage(f"d{doc:03d}", n % 10 + 1, " ".join(words), meta))
     return pages
 
 
@@ -104,8 +105,9 @@ def test_an_internal_page_is_excluded_even_where_whoosh_matchers_leaked_it(tmp_p
     page: an internal page that is the first match, but not the first internal page, got through."""
     backend = WhooshBackend.create(tmp_path / "whoosh")
     with backend.writer() as writer:
-        writer.add([IndexedPage("a", 1, "nội bộ", access="internal"),
-                    IndexedPage("b", 1, "điện lực nội bộ", access="internal"),
+        internal = DocumentMeta(access="internal")
+        writer.add([IndexedPage("a", 1, "nội bộ", internal),
+                    IndexedPage("b", 1, "điện lực nội bộ", internal),
                     IndexedPage("c", 1, "đường điện về thôn")])
     request = Compiled(parse("điện").root, True, False, False, "relevance", 10, 3, True)
     leaked = {hit["doc_id"] for hit in backend.view().searcher.search(compile_query(request))}
