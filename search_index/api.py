@@ -15,7 +15,7 @@ from search_index.store import LOCK_TIMEOUT, backend_home, current_generation, n
 from sohoa.errors import BadArgsError
 
 BACKENDS = {
-    "whoosh": "search_index.whoosh_backend:WhooshBackend",
+    "whoosh": "search_index.whoosh.backend:WhooshBackend",
     "tantivy": "search_index.tantivy_backend:TantivyBackend",
 }
 NO_INDEX = "chưa có chỉ mục / no search index yet: run `sohoa reindex`"

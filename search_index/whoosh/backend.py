@@ -26,8 +26,8 @@ from corpus.models import KEYED_FIELDS, TEXT_FIELDS
 from search_index.backend import (Backend, Compiled, IndexedPage, IndexWriter, RawHit, RawResults, count_facets,
                                   stored_meta)
 from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
-from search_index.whoosh_arrays import ArraySearcher, best_of_each, ranked
-from search_index.whoosh_fast import FastSegmentWriter, ParallelSegmentWriter
+from search_index.whoosh.arrays import ArraySearcher, best_of_each, ranked
+from search_index.whoosh.fast import FastSegmentWriter, ParallelSegmentWriter
 
 EXACT_BOOST = 2.0
 
