@@ -1,7 +1,7 @@
 """Run one benchmark: `python -m bench NAME [ARGS]` (`make bench BENCH_ARGS="NAME ARGS"`).
 
-Benchmarks are measurements, not tests: each prints a table comparing sohoa with the baseline its
-issue names, side by side in one run. Without a name, this lists them.
+Benchmarks are measurements, not tests: each prints a table comparing sohoa with its baseline,
+side by side in one run; dated results go to bench/HISTORY.md. Without a name, this lists them.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import runpy
 import sys
 
 BENCHES = {
-    "ingest": ("bench.ingest_bench", "ingest vs the bare tesseract CLI floor; peak memory (issue 2)"),
-    "ocr": ("bench.ocr_bench", "CER and time per aged variant vs OCRmyPDF default and tuned (issue 3)"),
-    "search": ("bench.search_bench", "indexing, latency and relevance vs plain Whoosh and FTS5 (issue 4)"),
-    "tts": ("bench.tts_bench", "gTTS requests vs gTTS's splitter; offline and cached times (issue 5)"),
-    "web": ("bench.web_bench", "search and bulletin page times under 8 clients (issue 6)"),
-    "scale": ("bench.scale_bench", "Dask workers vs local; catalog writes on SQLite and PostgreSQL (issue 7); --cli (issue 21)"),
-    "share": ("bench.index_share_bench", "the search index read locally, over sshfs and from a copy (issue 21)"),
+    "ingest": ("bench.ingest_bench", "ingest vs the bare tesseract CLI floor; peak memory"),
+    "ocr": ("bench.ocr_bench", "CER and time per aged variant vs OCRmyPDF default and tuned"),
+    "search": ("bench.search_bench", "indexing, latency and relevance vs plain Whoosh and FTS5"),
+    "tts": ("bench.tts_bench", "gTTS requests vs gTTS's splitter; offline and cached times"),
+    "web": ("bench.web_bench", "search and bulletin page times under 8 clients"),
+    "scale": ("bench.scale_bench", "Dask workers vs local; catalog writes on SQLite and PostgreSQL"),
+    "share": ("bench.index_share_bench", "the search index read locally, over sshfs and from a copy"),
 }
 
 

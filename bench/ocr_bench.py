@@ -1,4 +1,4 @@
-"""Issue 3's table: CER and wall time per scan variant, sohoa against OCRmyPDF 17, side by side.
+"""CER and wall time per scan variant, sohoa against OCRmyPDF 17, side by side.
 
     python -m bench.ocr_bench [--variants clean,aged,...] [--pages 4] [--jobs 2]
 

@@ -23,7 +23,7 @@ from bench.search_corpus import FILLER, PHRASES, PLACES, PageGenerator
 from bench.search_engines import Fts5, PlainWhoosh, SohoaEngine, folder_size
 from search_index.backend import IndexedPage
 from search_index.tantivy_backend import TantivyBackend
-from search_index.whoosh_backend import WhooshBackend
+from search_index.whoosh.backend import WhooshBackend
 from sohoa.vietnamese import TONE_MARKS, fold, has_diacritics, place_tone, split_tone
 
 XQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "search-eval" / "xquad-r-vi.json"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+from corpus.models import DocumentMeta
 from search_index.backend import IndexedPage
 
 PLACES = [  # (commune, district, province)
@@ -79,7 +80,7 @@ class PageGenerator:
                      "resolution": f"Nghị quyết Đảng uỷ xã {place[0]}", "other": f"Tư liệu {place[0]}"}[kind]
             for page_no in range(1, min(size, count - made) + 1):
                 body = " ".join(self.sentence(place, year) for _ in range(rng.randint(15, 21)))
-                yield IndexedPage(doc_id=f"d{doc_no:05d}", page_no=page_no, text=body, title=title,
-                                  commune=place[0], district=place[1], province=place[2], year=year, kind=kind,
-                                  access="internal" if rng.random() < 0.1 else "public")
+                meta = DocumentMeta(title=title, commune=place[0], district=place[1], province=place[2],
+                                    year=year, kind=kind, access="internal" if rng.random() < 0.1 else "public")
+                yield IndexedPage(doc_id=f"d{doc_no:05d}", page_no=page_no, text=body, meta=meta)
                 made += 1

@@ -63,7 +63,7 @@ class PlainWhoosh:
         ix = whoosh_index.create_in(str(self.folder), schema)
         writer = ix.writer(limitmb=256, procs=2, multisegment=True)
         for p in pages:
-            writer.add_document(doc_id=p.doc_id, text=p.text, district=p.district, year=p.year or 0,
+            writer.add_document(doc_id=p.doc_id, text=p.text, district=p.meta.district, year=p.meta.year or 0,
                                 page_no=p.page_no)
         writer.commit()
         self.ix = whoosh_index.open_dir(str(self.folder))
@@ -98,7 +98,7 @@ class Fts5:
         self.db.execute("CREATE VIRTUAL TABLE pages USING fts5(text, doc_id UNINDEXED, district UNINDEXED, "
                         "year UNINDEXED, tokenize='unicode61 remove_diacritics 2')")
         self.db.executemany("INSERT INTO pages(text, doc_id, district, year) VALUES (?, ?, ?, ?)",
-                            ((p.text, p.doc_id, p.district, p.year) for p in pages))
+                            ((p.text, p.doc_id, p.meta.district, p.meta.year) for p in pages))
         self.db.commit()
         return time.perf_counter() - started
 

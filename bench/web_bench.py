@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from bench.search_bench import query_sets
 from bench.search_corpus import PageGenerator
-from corpus import Archive, Document, DocumentMeta
+from corpus import Archive, Document
 from search_index.api import backend_class
 from search_index.store import backend_home, new_generation, publish
 
@@ -65,9 +65,7 @@ def index_pages(archive: Archive, count: int) -> None:
         for page in PageGenerator().pages(count):
             if page.doc_id not in seen:
                 seen.add(page.doc_id)
-                meta = DocumentMeta(title=page.title, commune=page.commune, district=page.district,
-                                    province=page.province, year=page.year, kind=page.kind, access=page.access)
-                archive.catalog.add_document(Document(page.doc_id, meta, f"{page.doc_id}.pdf", page.doc_id.ljust(64, "0"),
+                archive.catalog.add_document(Document(page.doc_id, page.meta, f"{page.doc_id}.pdf", page.doc_id.ljust(64, "0"),
                                                       f"originals/{page.doc_id}.pdf", "application/pdf", 0, "complete"))
             batch.append(page)
             if len(batch) == 500:

@@ -5,7 +5,10 @@ Layout::
     catalog.sqlite
     originals/ab/ab12…ef.pdf          read-only, named by SHA-256, never modified
     documents/DOC/text.txt             the document's text, pages separated by form feeds
-    documents/DOC/pages/0001/…         one folder per page: text, words, hOCR, images
+    documents/DOC/searchable.pdf       the original pages with the text laid over, invisible
+    documents/DOC/pages/0001/…         one folder per page: the files named below
+
+Every path and file name of that layout is written here once; other modules ask an Archive.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from corpus.catalog import Catalog
@@ -24,6 +28,19 @@ from sohoa.errors import NotFoundError
 from sohoa.settings import Settings
 
 CHUNK = 1 << 20
+PAGE_BREAK = "\f"  # between pages of a document's text: the form feed pdftotext and Tesseract put there too
+
+# A document folder's files
+DOCUMENT_TEXT = "text.txt"
+SEARCHABLE_PDF = "searchable.pdf"
+# A page folder's files
+PAGE_TEXT = "text.txt"
+PAGE_WORDS = "words.json"  # boxes and confidences, for highlighting hits on the page image
+PAGE_HOCR = "page.hocr"
+PAGE_ALTO = "page.alto.xml"
+PAGE_TEXT_LAYER = "text.pdf"  # the invisible text alone, laid over the original in searchable.pdf
+PAGE_IMAGE = "image.jpg"  # the page as read: upright and level, so that word boxes fall on words
+PAGE_PROCESSED = "processed.tif"  # what Tesseract saw, black and white
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -44,6 +61,11 @@ def doc_id_for(sha256: str) -> str:
 def original_location(sha256: str, suffix: str) -> str:
     """Where an original with this fingerprint is stored, relative to the archive."""
     return f"originals/{sha256[:2]}/{sha256}{suffix.lower()}"
+
+
+def join_pages(texts: Iterable[str]) -> str:
+    """A document's text from its pages' texts, in page order."""
+    return PAGE_BREAK.join(texts)
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -92,6 +114,16 @@ class Archive:
     def page_dir(self, doc_id: str, page_no: int) -> Path:
         return self.document_dir(doc_id) / "pages" / f"{page_no:04d}"
 
+    def page_file(self, doc_id: str, page_no: int, name: str) -> Path:
+        """A file of a page folder, by one of the PAGE_* names."""
+        return self.page_dir(doc_id, page_no) / name
+
+    def document_text_path(self, doc_id: str) -> Path:
+        return self.document_dir(doc_id) / DOCUMENT_TEXT
+
+    def searchable_pdf_path(self, doc_id: str) -> Path:
+        return self.document_dir(doc_id) / SEARCHABLE_PDF
+
     # -- originals -------------------------------------------------------------------------
     def store_original(self, source: Path, sha256: str) -> str:
         """Copy ``source`` into the content-addressed store (once) and make it read-only."""
@@ -134,16 +166,18 @@ class Archive:
 
     def page_words(self, doc_id: str, page_no: int) -> list[Word]:
         """The words of a page with their boxes (for highlighting hits on the page image)."""
-        path = self.page_dir(doc_id, page_no) / "words.json"
+        path = self.page_file(doc_id, page_no, PAGE_WORDS)
         if not path.exists():
             return []
         return [Word(**w) for w in json.loads(path.read_text(encoding="utf-8"))]
 
+    def document_text(self, doc_id: str) -> str:
+        """The whole document's text as the catalog holds it: pages in order, joined by join_pages."""
+        return join_pages(p.text for p in self.catalog.pages(doc_id))
+
     def write_document_text(self, doc_id: str) -> Path:
-        """The whole document's text: pages in order, separated by form feeds."""
-        text = "\f".join(p.text for p in self.catalog.pages(doc_id))
-        target = self.document_dir(doc_id) / "text.txt"
-        write_atomic(target, text)
+        target = self.document_text_path(doc_id)
+        write_atomic(target, self.document_text(doc_id))
         return target
 
     def delete_document(self, doc_id: str) -> None:

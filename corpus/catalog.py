@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from corpus.models import Document, DocumentMeta, Page
+from corpus.models import META_FIELDS, Document, DocumentMeta, Page
 
 metadata = sa.MetaData()
 
@@ -76,9 +76,6 @@ events = sa.Table(
 sa.Index("ix_documents_district_commune", documents.c.district, documents.c.commune)
 sa.Index("ix_events_run_id", events.c.run_id)
 
-_META_FIELDS = ("title", "commune", "district", "province", "year", "kind", "collection", "access")
-
-
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -129,7 +126,7 @@ class Catalog:
 
     # -- documents -------------------------------------------------------------------------
     def add_document(self, doc: Document) -> None:
-        row = {f: getattr(doc.meta, f) for f in _META_FIELDS}
+        row = {f: getattr(doc.meta, f) for f in META_FIELDS}
         row.update(
             id=doc.id, original_name=doc.original_name, sha256=doc.sha256, original_path=doc.original_path,
             media_type=doc.media_type, page_count=doc.page_count, status=doc.status,
@@ -141,7 +138,7 @@ class Catalog:
     def update_document(self, doc_id: str, **values: Any) -> None:
         if "meta" in values:
             meta: DocumentMeta = values.pop("meta")
-            values.update({f: getattr(meta, f) for f in _META_FIELDS})
+            values.update({f: getattr(meta, f) for f in META_FIELDS})
         with self.engine.begin() as conn:
             conn.execute(documents.update().where(documents.c.id == doc_id).values(updated_at=now(), **values))
 
@@ -254,7 +251,7 @@ def _dialect_insert(dialect: str) -> Any:
 
 
 def _document_from_row(row: Any) -> Document:
-    meta = DocumentMeta(**{f: row[f] for f in _META_FIELDS})
+    meta = DocumentMeta(**{f: row[f] for f in META_FIELDS})
     return Document(
         id=row["id"], meta=meta, original_name=row["original_name"], sha256=row["sha256"],
         original_path=row["original_path"], media_type=row["media_type"], page_count=row["page_count"],

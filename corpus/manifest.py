@@ -1,5 +1,5 @@
-"""A batch manifest: a CSV file, one row a document (file, title, commune, district, province,
-year, kind, collection, access). Paths are relative to the manifest's folder."""
+"""A batch manifest: a CSV file, one row a document: its file, then DocumentMeta's fields (title,
+commune, district, province, year, kind, collection, access). Paths are relative to the manifest's folder."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.models import DocumentMeta, given_fields
+from corpus.models import META_FIELDS, DocumentMeta, given_fields
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.vietnamese import nfc
 
-COLUMNS = ("file", "title", "commune", "district", "province", "year", "kind", "collection", "access")
+COLUMNS = ("file", *META_FIELDS)
 ALIASES = {"ward": "commune", "phuong": "commune", "xa": "commune", "path": "file"}
 
 

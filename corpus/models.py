@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
 
 from sohoa.errors import BadArgsError
 from sohoa.vietnamese import nfc
@@ -13,22 +14,33 @@ ACCESS_LEVELS = ("public", "internal")
 EARLIEST_YEAR = 1900  # party records start in 1930; older years are typing mistakes
 
 
+def _meta_field(default: object, *, filter: bool = False, key: bool = False, facet: bool = False) -> Any:
+    """A DocumentMeta field and what search does with it: ``filter``, a reader may narrow a search
+    by it (``district:"Long Biên"``, ``--district``); ``key``, it is indexed as a folded key without
+    being a reader's filter; ``facet``, results count documents by its values."""
+    return field(default=default, metadata={"key": filter or key, "filter": filter, "facet": facet})
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
-    """What an archivist says about a document (flags or a manifest row)."""
+    """What an archivist says about a document (flags or a manifest row).
+
+    The one list of metadata fields: the catalog's columns, the manifest's, the index's stored
+    fields, filters and facets all derive from it (META_FIELDS and the tuples after the class).
+    """
 
     title: str = ""
-    commune: str = ""
-    district: str = ""
-    province: str = ""
-    year: int | None = None
-    kind: str = "other"
-    collection: str = ""
-    access: str = "public"
+    commune: str = _meta_field("", filter=True, facet=True)
+    district: str = _meta_field("", filter=True, facet=True)
+    province: str = _meta_field("", filter=True)
+    year: int | None = _meta_field(None, facet=True)
+    kind: str = _meta_field("other", filter=True, facet=True)
+    collection: str = _meta_field("", filter=True)
+    access: str = _meta_field("public", key=True)  # never a reader's filter: only members see "internal"
 
     def __post_init__(self) -> None:
-        for f in ("title", "commune", "district", "province", "collection"):
-            object.__setattr__(self, f, nfc(getattr(self, f) or "").strip())
+        for name in TEXT_FIELDS:
+            object.__setattr__(self, name, nfc(getattr(self, name) or "").strip())
         if self.kind not in KINDS:
             raise BadArgsError(f"kind '{self.kind}' is not one of {', '.join(KINDS)}")
         if self.access not in ACCESS_LEVELS:
@@ -39,10 +51,9 @@ class DocumentMeta:
     @classmethod
     def parse(cls, **values: str | int | None) -> "DocumentMeta":
         """Build from loose strings (CLI flags, CSV cells); blank values take the defaults."""
-        known = {f.name for f in fields(cls)}
         clean: dict[str, object] = {}
         for key, value in values.items():
-            if key not in known or value is None or (isinstance(value, str) and not value.strip()):
+            if key not in META_FIELDS or value is None or (isinstance(value, str) and not value.strip()):
                 continue
             if key == "year":
                 try:
@@ -61,10 +72,16 @@ class DocumentMeta:
         return replace(self, **{name: getattr(other, name) for name in fields_given})
 
 
+META_FIELDS = tuple(f.name for f in fields(DocumentMeta))
+TEXT_FIELDS = tuple(f.name for f in fields(DocumentMeta) if f.type == "str")  # NFC, stripped; stored as text
+KEYED_FIELDS = tuple(f.name for f in fields(DocumentMeta) if f.metadata.get("key"))
+FILTER_FIELDS = tuple(f.name for f in fields(DocumentMeta) if f.metadata.get("filter"))
+FACET_FIELDS = tuple(f.name for f in fields(DocumentMeta) if f.metadata.get("facet"))
+
+
 def given_fields(values: dict[str, object]) -> frozenset[str]:
     """The metadata fields that carry a value (flags given, manifest cells filled)."""
-    known = {f.name for f in fields(DocumentMeta)}
-    return frozenset(k for k, v in values.items() if k in known and v is not None and str(v).strip())
+    return frozenset(k for k, v in values.items() if k in META_FIELDS and v is not None and str(v).strip())
 
 
 @dataclass(frozen=True)

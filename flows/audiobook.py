@@ -21,7 +21,7 @@ from tts.cache import SegmentCache
 from tts.engines import Engine, SynthesisError
 from tts.pipeline import Plan, Result, finish
 from tts.segment import Segment
-from tts.synthesize import Clip, SynthesisFailed, synthesize_segment
+from tts.synthesize import Clip, gather_clips, synthesize_segment
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -60,18 +60,7 @@ def audiobook_flow(plan: Plan, engine: Any, cache: Any, folder: Path, base_url: 
                    fmt: str = "mp3", cover: Path | None = None, reporter: Any = None) -> Result:
     """``reporter`` has ``clip_done(clip)`` (typed Any: Prefect builds a schema from the signature)."""
     futures = [speak_task.submit(s, engine, cache, fallback) for s in plan.segments]
-    clips: list[Clip] = []
-    failures: dict[int, str] = {}
-    for segment, future in zip(plan.segments, futures):
-        try:
-            clips.append(future.result())
-        except SynthesisError as exc:
-            failures[segment.index] = str(exc)
-            continue
-        if reporter:
-            reporter.clip_done(clips[-1])
-    if failures:
-        raise SynthesisFailed(failures, len(plan.segments))
+    clips = gather_clips(plan.segments, futures, reporter.clip_done if reporter else None)
     result = finish(plan, clips, folder, base_url, fmt=fmt, cover=cover, primary_engine=engine.name)
     _artifact(result)
     return result

@@ -20,7 +20,7 @@ from flows.dask_runner import api_for_workers, close_archive, page_runner, worke
 from ocr.pipeline import OcrOptions
 from sohoa import ingest as service
 from sohoa import runtime
-from sohoa.errors import InputFileError, SohoaError
+from sohoa.errors import SohoaError, is_transient
 from sohoa.head_start import HeadStart
 from sohoa.settings import Settings
 
@@ -65,10 +65,8 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
     """Retry what may pass (a crashed subprocess, a busy disk), never a bad input."""
     try:
         state.result()
-    except InputFileError:
-        return False
-    except Exception:  # noqa: BLE001 - anything else may pass on a second try
-        return True
+    except Exception as exc:
+        return is_transient(exc)
     return False
 
 

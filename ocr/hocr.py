@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from corpus.archive import PAGE_IMAGE
 from ocr.tsv import WORD_LEVEL, PageTable, Row
 
 _RULE_ASPECT = 10  # a region this many times longer than it is thick is a rule
 _QUOTES = {'"': "&quot;", "'": "&#39;"}  # Tesseract's HOcrEscape escapes both quotes too
 
 
-def hocr_of(table: PageTable, *, software: str, dpi: int, language: str, image: str = "image.jpg") -> str:
+def hocr_of(table: PageTable, *, software: str, dpi: int, language: str, image: str = PAGE_IMAGE) -> str:
     """The page as an hOCR 1.2 document. ``image`` names the page image the boxes fall on;
     ``language`` is given to paragraphs only when it is a single one (the TSV does not say which
     of several read a paragraph)."""

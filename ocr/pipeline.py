@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from corpus.archive import words_json
+from corpus.archive import (PAGE_ALTO, PAGE_HOCR, PAGE_IMAGE, PAGE_PROCESSED, PAGE_TEXT, PAGE_TEXT_LAYER, PAGE_WORDS,
+                            words_json)
 from corpus.models import Page
 from ocr.layout import choose_psm
 from ocr.preprocess import PreparedPage, PreprocessOptions, Step, prepare
@@ -83,14 +84,14 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
     gray, steps = prepared.image, prepared.steps
     height, width = gray.shape
     # image.jpg is upright and level like the processed page, so word boxes fall on its words.
-    files: dict[str, bytes | str] = {"image.jpg": encode_page_image(prepared.view)}
+    files: dict[str, bytes | str] = {PAGE_IMAGE: encode_page_image(prepared.view)}
     if ink_ratio(gray) < BLANK_INK_RATIO:
-        files["processed.tif"] = encode_processed(gray, prepared.binary)
+        files[PAGE_PROCESSED] = encode_processed(gray, prepared.binary)
         return PageOutcome(_blank_page(doc_id, page_no, width, height, prepared.dpi, steps), files)
     psm, columns = (options.psm, None) if options.psm else choose_psm(gray)
     result = recognize(gray, prepared.dpi, RecognizeOptions(language=options.language, psm=psm))
     # Tesseract's own black-and-white page, kept as it wrote it (G4 TIFF, ~0.07 MB): no re-encoding
-    files["processed.tif"] = result.thresholded or encode_processed(gray, prepared.binary)
+    files[PAGE_PROCESSED] = result.thresholded or encode_processed(gray, prepared.binary)
     quality = assess(((w.text, w.confidence) for w in result.words), options.review)
     page = Page(
         doc_id=doc_id, page_no=page_no, text=result.text, mean_confidence=result.mean_confidence,
@@ -99,8 +100,8 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
         quality={**quality.as_dict(), "word_count": len(result.words), "psm": psm, "columns": columns},
         steps=steps,
     )
-    files.update({"text.txt": result.text, "words.json": words_json(result.words), "page.hocr": result.hocr,
-                  "page.alto.xml": result.alto, "text.pdf": result.text_pdf})
+    files.update({PAGE_TEXT: result.text, PAGE_WORDS: words_json(result.words), PAGE_HOCR: result.hocr,
+                  PAGE_ALTO: result.alto, PAGE_TEXT_LAYER: result.text_pdf})
     return PageOutcome(page, files)
 
 

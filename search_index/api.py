@@ -15,7 +15,7 @@ from search_index.store import LOCK_TIMEOUT, backend_home, current_generation, n
 from sohoa.errors import BadArgsError
 
 BACKENDS = {
-    "whoosh": "search_index.whoosh_backend:WhooshBackend",
+    "whoosh": "search_index.whoosh.backend:WhooshBackend",
     "tantivy": "search_index.tantivy_backend:TantivyBackend",
 }
 NO_INDEX = "chưa có chỉ mục / no search index yet: run `sohoa reindex`"
@@ -51,17 +51,14 @@ def document_pages(archive: Archive, doc_id: str) -> list[IndexedPage]:
     doc = archive.catalog.document(doc_id)
     if doc is None:
         return []
-    meta = doc.meta.as_dict()
-    return [IndexedPage(doc_id=doc_id, page_no=p.page_no, text=p.text, **meta)  # type: ignore[arg-type]
-            for p in archive.catalog.pages(doc_id)]
+    return [IndexedPage(doc_id, p.page_no, p.text, doc.meta) for p in archive.catalog.pages(doc_id)]
 
 
 def all_pages(archive: Archive) -> Iterator[IndexedPage]:
-    metas = {d.id: d.meta.as_dict() for d in archive.catalog.documents()}
+    metas = {d.id: d.meta for d in archive.catalog.documents()}
     for page in archive.catalog.iter_pages():
         if page.doc_id in metas:
-            yield IndexedPage(doc_id=page.doc_id, page_no=page.page_no, text=page.text,
-                              **metas[page.doc_id])  # type: ignore[arg-type]
+            yield IndexedPage(page.doc_id, page.page_no, page.text, metas[page.doc_id])
 
 
 @contextmanager

@@ -9,35 +9,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.models import FACET_FIELDS, TEXT_FIELDS, DocumentMeta
 from search_index.query import Node
-
-META_FIELDS = ("title", "commune", "district", "province", "kind", "collection", "access")
-KEYED_FIELDS = ("commune", "district", "province", "kind", "collection", "access")  # filterable by folded key
-FACET_FIELDS = ("district", "commune", "kind", "year")
 
 
 @dataclass(frozen=True)
 class IndexedPage:
-    """One index entry: a page carrying its document's fields."""
+    """One index entry: a page carrying its document's fields.
+
+    An engine stores the TEXT_FIELDS as they are, a folded key (``place_key``) of each KEYED_FIELDS
+    one for filters, and the year as a number (ranges, sorting); a hit gives them back as
+    :func:`stored_meta` makes them.
+    """
 
     doc_id: str
     page_no: int
     text: str
-    title: str = ""
-    commune: str = ""
-    district: str = ""
-    province: str = ""
-    year: int | None = None
-    kind: str = "other"
-    collection: str = ""
-    access: str = "public"
+    meta: DocumentMeta = DocumentMeta()
 
     @property
     def key(self) -> str:
         return f"{self.doc_id}/{self.page_no}"
 
-    def meta(self) -> dict[str, object]:
-        return {f: getattr(self, f) for f in META_FIELDS} | {"year": self.year}
+
+def stored_meta(get: Callable[[str], object]) -> dict[str, object]:
+    """A hit's document fields from an engine's stored values (``get(name)``; 0 or None: no year)."""
+    return {name: get(name) or "" for name in TEXT_FIELDS} | {"year": get("year") or None}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SORTS = ("relevance", "year", "-year")
-FACETS = ("district", "commune", "kind", "decade", "year")
 
 
 @dataclass(frozen=True)

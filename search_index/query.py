@@ -19,10 +19,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from corpus.models import FILTER_FIELDS as DOCUMENT_FILTERS
 from search_index.analysis import analyze, syllables
 from sohoa.vietnamese import has_diacritics, nfc
 
-FILTER_FIELDS = ("district", "commune", "province", "kind", "collection", "doc")
+FILTER_FIELDS = (*DOCUMENT_FILTERS, "doc")
 MAX_LENGTH = 2000  # characters; longer queries are cut (a pasted page is not a query)
 MAX_CLAUSES = 64
 MAX_DEPTH = 16
@@ -49,6 +50,17 @@ class Filter:
 class YearRange:
     low: int | None
     high: int | None
+
+
+def year_range(value: str) -> YearRange | None:
+    """'1975..1985', '1975-1985', '1975–1985', '1975', '..1954', '1975..' as a range; None when
+    ``value`` is none of them. The query's ``year:`` and the CLI's ``--year`` both read years so."""
+    match = _YEARS.match(value)
+    if not match or not (match.group(1) or match.group(3)):
+        return None
+    low = int(match.group(1)) if match.group(1) else None
+    high = int(match.group(3)) if match.group(3) else (None if match.group(2) else low)
+    return YearRange(low, high)
 
 
 @dataclass(frozen=True)
@@ -86,7 +98,7 @@ _TOKEN = re.compile(
     r'|(?P<field>[^\W\d_]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>[^\s()"]*))'
     r'|(?P<word>[^\s()"]+))'
 )
-_YEARS = re.compile(r"^(\d{4})?(?:\.\.|-|–)?(\d{4})?$")
+_YEARS = re.compile(r"^\s*(\d{4})?\s*(\.\.|-|–)?\s*(\d{4})?\s*$")
 
 
 def _clean(text: str) -> str:
@@ -203,13 +215,9 @@ class _Parser:
 
     def field(self, name: str, value: str) -> Node | None:
         if name == "year":
-            match = _YEARS.match(value.strip())
-            if match and (match.group(1) or match.group(2)):
-                low = int(match.group(1)) if match.group(1) else None
-                high = int(match.group(2)) if match.group(2) else None
-                if "." not in value and "-" not in value and "–" not in value:
-                    high = low
-                return YearRange(low, high)
+            years = year_range(value)
+            if years:
+                return years
             self.notes.append(f"year:{value} không phải năm / is not a year or range like 1975..1985: ignored")
             return None
         if name in FILTER_FIELDS:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from corpus.archive import Archive
+from corpus.models import FILTER_FIELDS, TEXT_FIELDS
 from search_index.backend import Backend, Compiled, RawHit
 from search_index.highlight import Target, boxes, snippet, targets
 from search_index.models import SORTS, DocumentHit, FacetValue, PageHit, SearchRequest, SearchResults
@@ -19,7 +20,7 @@ MAX_LIMIT = 1000
 
 def request_filters(request: SearchRequest) -> list[Node]:
     filters: list[Node] = []
-    for name in ("district", "commune", "province", "kind", "collection"):
+    for name in FILTER_FIELDS:
         value = getattr(request, name)
         if value and place_key(value):
             filters.append(Filter(name, place_key(value)))
@@ -81,11 +82,8 @@ class SearchIndex:
                                  boxes(words, wanted) if wanted else []))
         year = meta.get("year")
         return DocumentHit(
-            doc_id=hits[0].doc_id, title=str(meta.get("title", "")), commune=str(meta.get("commune", "")),
-            district=str(meta.get("district", "")), province=str(meta.get("province", "")),
-            year=int(year) if year else None, kind=str(meta.get("kind", "")),
-            collection=str(meta.get("collection", "")), access=str(meta.get("access", "")),
-            score=round(hits[0].score, 4), matching_pages=matching, pages=pages,
+            doc_id=hits[0].doc_id, **{name: str(meta.get(name, "")) for name in TEXT_FIELDS},
+            year=int(year) if year else None, score=round(hits[0].score, 4), matching_pages=matching, pages=pages,
         )
 
 

@@ -23,13 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus.archive import write_atomic
-from sohoa.errors import SohoaError
+from sohoa.errors import BusyError
 
 LOCK_TIMEOUT = 600.0  # seconds: long enough to wait behind a full reindex of a large archive
 POLL = 0.05
 
 
-class IndexBusyError(SohoaError):
+class IndexBusyError(BusyError):
     """Another process kept the index writer for longer than we were willing to wait."""
 
 

@@ -17,13 +17,15 @@ from tantivy import Occur
 from tantivy import Query as TQ
 
 from search_index.analysis import analyze, fold_syllable, pairs
-from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
-                                  RawHit, RawResults, best_pages)
+from corpus.models import FACET_FIELDS, KEYED_FIELDS, TEXT_FIELDS
+from search_index.backend import (Backend, Compiled, IndexedPage, IndexWriter, RawHit, RawResults, best_pages,
+                                  stored_meta)
 from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
 
 EXACT_BOOST = 2.0
 TERMS_FIELDS = ("exact", "folded", "pairs")
 FACET_SIZE = 200
+YEARS = 1000  # every year a record can carry: the year facet is never cut short
 
 
 def schema() -> tantivy.Schema:
@@ -34,8 +36,8 @@ def schema() -> tantivy.Schema:
     sb.add_bytes_field("text", stored=True, indexed=False)
     for name in TERMS_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
-    for name in META_FIELDS:
-        sb.add_text_field(name, stored=True, fast=name in ("district", "commune", "kind"), tokenizer_name="raw")
+    for name in TEXT_FIELDS:
+        sb.add_text_field(name, stored=True, fast=name in FACET_FIELDS, tokenizer_name="raw")
     for name in KEYED_FIELDS:
         sb.add_text_field(f"{name}_key", tokenizer_name="raw", index_option="basic")
     return sb.build()
@@ -43,13 +45,13 @@ def schema() -> tantivy.Schema:
 
 def document(page: IndexedPage) -> tantivy.Document:
     terms = analyze(page.text)
-    doc = tantivy.Document(doc_id=page.doc_id, page_no=page.page_no, year=page.year or 0,
+    doc = tantivy.Document(doc_id=page.doc_id, page_no=page.page_no, year=page.meta.year or 0,
                            text=page.text.encode("utf-8"), exact=" ".join(terms.exact),
                            folded=" ".join(terms.folded), pairs=" ".join(terms.pairs))
-    for name in META_FIELDS:
-        doc.add_text(name, getattr(page, name))
+    for name in TEXT_FIELDS:
+        doc.add_text(name, getattr(page.meta, name))
     for name in KEYED_FIELDS:
-        doc.add_text(f"{name}_key", place_key(getattr(page, name)))
+        doc.add_text(f"{name}_key", place_key(getattr(page.meta, name)))
     return doc
 
 
@@ -105,9 +107,8 @@ class _Compiler:
 
 def _facet_aggs() -> dict[str, object]:
     docs = {"docs": {"cardinality": {"field": "doc_id"}}}
-    aggs: dict[str, object] = {name: {"terms": {"field": name, "size": FACET_SIZE}, "aggs": docs}
-                               for name in ("district", "commune", "kind")}
-    aggs["year"] = {"terms": {"field": "year", "size": 1000}, "aggs": docs}
+    aggs: dict[str, object] = {name: {"terms": {"field": name, "size": YEARS if name == "year" else FACET_SIZE},
+                                      "aggs": docs} for name in FACET_FIELDS}
     return aggs | {"docs": {"cardinality": {"field": "doc_id"}}}
 
 
@@ -178,7 +179,7 @@ class TantivyBackend(Backend):
 
 def _facets(aggs: dict) -> dict[str, Counter]:  # type: ignore[type-arg]
     facets: dict[str, Counter] = {}
-    for name in ("district", "commune", "kind", "year"):
+    for name in FACET_FIELDS:
         facets[name] = Counter({b["key"]: round(b["docs"]["value"]) for b in aggs[name]["buckets"]
                                 if b["key"] not in ("", 0)})
     facets["decade"] = Counter()
@@ -194,7 +195,7 @@ def _hit(doc: tantivy.Document, score: float) -> RawHit:
         got = values.get(name)
         return got[0] if got else default
 
-    meta = {name: first(name) for name in META_FIELDS} | {"year": first("year", 0) or None}
+    meta = stored_meta(first)
     text = first("text", b"")
     return RawHit(str(first("doc_id")), int(first("page_no", 0)), float(score),  # type: ignore[arg-type]
                   bytes(text).decode("utf-8"), meta)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.archive import Archive, doc_id_for, original_location, sha256_of, write_atomic
+from corpus.archive import PAGE_TEXT_LAYER, Archive, doc_id_for, original_location, sha256_of, write_atomic
 from corpus.models import Document, DocumentMeta, Page
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
 from ocr.recognize import language_data, tesseract_version
@@ -31,7 +31,6 @@ from sohoa import runtime
 from sohoa.errors import InputFileError, SohoaError
 
 LISTING_SUFFIX = ".pages.json"  # the stored original of a folder of page images: its members, in order
-SEARCHABLE_PDF = "searchable.pdf"  # documents/DOC/searchable.pdf: page images with an invisible text layer
 
 
 @dataclass(frozen=True)
@@ -321,16 +320,16 @@ def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
 
     def layers() -> Iterator[PageLayer]:  # one page image at a time, never the whole book
         for page in archive.catalog.pages(doc.id):
-            text_pdf = archive.page_dir(doc.id, page.page_no) / "text.pdf"
+            text_pdf = archive.page_file(doc.id, page.page_no, PAGE_TEXT_LAYER)
             image = None if source.is_pdf else render_page(source, page.page_no)
             yield PageLayer(text_pdf.read_bytes() if text_pdf.exists() else b"", page.steps,
                             image.image if image else None, image.dpi if image else 300)
 
-    out = archive.document_dir(doc.id) / SEARCHABLE_PDF
+    out = archive.searchable_pdf_path(doc.id)
     return searchable_pdf(layers(), out, source.path if source.is_pdf else None)
 
 
 def searchable_pdf_of(archive: Archive, doc: Document) -> Path:
     """The document's searchable PDF, made now if the ingest did not make it."""
-    path = archive.document_dir(doc.id) / SEARCHABLE_PDF
+    path = archive.searchable_pdf_path(doc.id)
     return path if path.exists() else write_searchable_pdf(archive, doc)

@@ -16,7 +16,7 @@ BACKENDS = ["whoosh", "tantivy"]
 CORPUS: dict[str, tuple[DocumentMeta, list[str]]] = {
     "cukhoi": (
         DocumentMeta(title="Lịch sử Đảng bộ xã Cự Khối", commune="Cự Khối", district="Long Biên",
-                     province="Hà Nội", year=1985, kind="history"),
+                     province="Hà Nội", year=1985, kind="history", collection="Lịch sử đảng bộ xã"),
         ["Lịch sử Đảng bộ xã Cự Khối (1930–1985). Chi bộ đầu tiên ra đời năm 1930.",
          "Năm 1975, hợp tác xã nông nghiệp được củng cố; nhân dân hoà bình xây dựng quê hương.",
          "Đảng bộ lãnh đạo phong trào thi đua yêu nước, đê sông Hồng được gia cố."],

@@ -98,7 +98,7 @@ def _legacy_schema() -> sa.MetaData:
 
 def test_an_archive_from_before_migrations_is_stamped_and_upgraded_in_place(catalog_url):
     engine = make_engine(catalog_url)
-    _legacy_schema().create_all(engine)  # what metadata.create_all did at open before issue 7
+    _legacy_schema().create_all(engine)  # what opening a catalog did before migrations existed
     old = Catalog.__new__(Catalog)
     old.url, old.engine = catalog_url, engine  # the old code path: no migration at open
     old.add_document(_document(district="Vũ Thư"))

@@ -10,6 +10,7 @@ import pytest
 
 from ocr.metrics import edit_distance, error_rates
 from sohoa.cli import main
+from sohoa.errors import ExitCode
 
 
 def test_edit_distance_examples() -> None:
@@ -42,7 +43,7 @@ def test_eval_ocr_command_in_process(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "CER 6.67%" in out and "WER 25.00%" in out
     with pytest.raises(SystemExit) as exit_:
         main(["eval-ocr", str(tmp_path / "ocr.txt"), str(tmp_path / "truth.txt"), "--max-cer", "0.05"])
-    assert exit_.value.code == 15
+    assert exit_.value.code == ExitCode.check_failed == 10
 
 
 def test_eval_ocr_subprocess_reports_a_missing_file_in_one_line(tmp_path: Path) -> None:

@@ -105,8 +105,8 @@ def test_psm_is_chosen_per_page() -> None:
 
 
 def test_two_columns_under_a_title_across_them_are_still_two() -> None:
-    """A bulletin's first page: its title crosses the gutter, which was then missed (psm 4 read
-    straight across the columns, CER ~70 %)."""
+    """A bulletin's first page: its title crosses the gutter, and the columns must still be found
+    (psm 4 would read straight across them, CER ~70 %)."""
     titled = render_pages(HISTORY, pages=1, columns=2, dpi=150, title="BẢN TIN SINH HOẠT CHI BỘ THÁNG 9/2023 "
                           "CỦA ĐẢNG BỘ XÃ NGHĨA TRUNG")[0]
     assert titled.image.width * 0.6 < _ink_width_of_first_line(titled.image)  # the title does cross the gutter

@@ -1,7 +1,7 @@
 """The text-only PDF page built from Tesseract's TSV (ocr.textlayer), read back with Poppler.
 
-sohoa no longer asks Tesseract for its PDF renderer: the layer laid over each original page is
-written from the TSV. These tests run the real Tesseract on a rendered page and check what
+The layer laid over each original page is written from the TSV, not by Tesseract's PDF renderer
+(which embeds a copy of the page image). These tests run the real Tesseract on a rendered page and check what
 readers see: the page's text in order, every word over its box, nothing visible.
 """
 

@@ -1,43 +1,25 @@
-"""The Whoosh backend answers queries with arrays (search_index/whoosh_arrays.py): the same pages
+"""The Whoosh backend answers queries with arrays (search_index/whoosh/arrays.py): the same pages
 and the same BM25F scores as Whoosh's own matchers, minus a Whoosh bug that leaked internal pages."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import numpy as np
 import pytest
 from whoosh import query as wq
 
+from corpus.models import DocumentMeta
 from search_index.backend import Compiled, IndexedPage
 from search_index.models import SearchRequest
-from search_index.query import AllOf, parse
-from search_index.searching import request_filters
-from search_index.whoosh_arrays import ArraySearcher, best_of_each, ranked
-from search_index.whoosh_backend import WhooshBackend, compile_query
+from search_index.query import parse
+from search_index.whoosh.arrays import ArraySearcher, best_of_each, ranked
+from search_index.whoosh.backend import WhooshBackend, compile_query
+from tests.whoosh_fixtures import compile_request, generated_pages, whoosh_leaks
 
-SYLLABLES = ("đảng bộ dạng dang xã hội chủ nghĩa nhân dân dần hợp tác nông nghiệp nông thôn cách mạng tháng tám "
-             "kháng chiến chống thực dân pháp hoà bình lập lại đê sông hồng điện đường trường học thi đua yêu nước "
-             "chi bộ bí thư huyện uỷ ủy ban mặt trận tổ quốc thanh niên phụ nữ lúa gạo ruộng đất nâng điểm niềm").split()
-PHRASES = ["cách mạng tháng tám", "hoà bình lập lại", "hợp tác xã nông nghiệp"]
-DISTRICTS = ["Long Biên", "Gia Lâm", "Đông Anh"]
 QUERIES = ["đảng bộ", "dang bo", '"cách mạng tháng tám"', '"hoa binh lap lai"', "điện", "dien", "nông~",
            "thanh nien~", "hợp tác OR nông nghiệp", "cach mang -thang", "-điện", "huyện uỷ", "ủy ban", "dân",
            "nhân dân xã hội chủ nghĩa", "trường", "khongcotu"]
-
-
-def generated_pages(count: int, seed: int = 5) -> list[IndexedPage]:
-    rng = random.Random(seed)
-    pages = []
-    for n in range(count):
-        doc = n // 10
-        words = [rng.choice(PHRASES) if rng.random() < 0.03 else rng.choice(SYLLABLES)
-                 for _ in range(rng.randint(20, 120))]
-        pages.append(IndexedPage(f"d{doc:03d}", n % 10 + 1, " ".join(words), title=f"Tài liệu {doc}",
-                                 district=DISTRICTS[doc % 3], year=None if doc % 7 == 0 else 1945 + doc,
-                                 access="internal" if doc % 5 == 1 else "public"))
-    return pages
 
 
 @pytest.fixture(scope="module")
@@ -60,23 +42,7 @@ def compiled_queries() -> list[tuple[str, Compiled]]:
         SearchRequest(query="điện", fuzzy=True, include_internal=True),
         SearchRequest(query="", district="Đông Anh", include_internal=True),
     ]
-    compiled = []
-    for request in requests:
-        parsed = parse(request.query)
-        parts = ([parsed.root] if parsed.root else []) + request_filters(request)
-        root = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
-        compiled.append((request.query, Compiled(root, parsed.exact, request.fuzzy, True, "relevance", 10, 3, True)))
-    return compiled
-
-
-def whoosh_leaks(searcher, query: wq.Query) -> set[int]:  # type: ignore[no-untyped-def]
-    """Pages Whoosh's AndNotMatcher lets through (see the test below); these queries only
-    exclude at their top level, so any page an excluded part matches must go."""
-    if isinstance(query, wq.AndNot):
-        return set(searcher.docs_for_query(query.b)) | whoosh_leaks(searcher, query.a)
-    if isinstance(query, wq.And):
-        return set().union(*(whoosh_leaks(searcher, q) for q in query.subqueries))
-    return set()
+    return [(request.query, compile_request(request)) for request in requests]
 
 
 @pytest.mark.parametrize("text, compiled", compiled_queries(), ids=lambda v: v if isinstance(v, str) else "")
@@ -104,12 +70,13 @@ def test_an_internal_page_is_excluded_even_where_whoosh_matchers_leaked_it(tmp_p
     page: an internal page that is the first match, but not the first internal page, got through."""
     backend = WhooshBackend.create(tmp_path / "whoosh")
     with backend.writer() as writer:
-        writer.add([IndexedPage("a", 1, "nội bộ", access="internal"),
-                    IndexedPage("b", 1, "điện lực nội bộ", access="internal"),
+        internal = DocumentMeta(access="internal")
+        writer.add([IndexedPage("a", 1, "nội bộ", internal),
+                    IndexedPage("b", 1, "điện lực nội bộ", internal),
                     IndexedPage("c", 1, "đường điện về thôn")])
     request = Compiled(parse("điện").root, True, False, False, "relevance", 10, 3, True)
     leaked = {hit["doc_id"] for hit in backend.view().searcher.search(compile_query(request))}
-    assert leaked == {"b", "c"}  # the bug this backend no longer goes through
+    assert leaked == {"b", "c"}  # Whoosh's matchers let the internal "b" through
     results = backend.search(request)
     assert [hit.doc_id for hit in results.hits] == ["c"]
     assert results.total_pages == 1 and results.facets["kind"] == {"other": 1}

@@ -10,6 +10,8 @@ import search_index
 from search_index import SearchRequest
 from search_fixtures import BACKENDS, CORPUS, add_document, archive, backend, shared_archive  # noqa: F401
 from corpus import Archive, DocumentMeta
+from corpus.models import FACET_FIELDS, FILTER_FIELDS, TEXT_FIELDS
+from sohoa.vietnamese import fold
 
 
 def pages(results: search_index.SearchResults) -> set[tuple[str, int]]:
@@ -67,6 +69,24 @@ def test_filters_year_ranges_and_facets(shared_archive: Archive) -> None:
     assert docs(search_index.search(shared_archive, SearchRequest("chi bộ", year_to=1960))) == ["thachban"]
     assert docs(search_index.search(shared_archive, SearchRequest("đảng", kind="bulletin"))) == ["longan"]
     assert docs(search_index.search(shared_archive, SearchRequest("", commune="thach ban"))) == ["thachban"]
+
+
+def test_every_metadata_field_reaches_hits_filters_and_facets_as_its_roles_say(shared_archive: Archive) -> None:
+    """The index's fields derive from DocumentMeta: each text field comes back on the hit, each
+    filter field narrows both as a query's ``name:value`` and as a request field, each facet counts."""
+    meta = CORPUS["cukhoi"][0]
+    assert all(getattr(meta, name) for name in FILTER_FIELDS)
+    for name in FILTER_FIELDS:
+        value = fold(str(getattr(meta, name))).upper()  # filters ignore diacritics and case
+        by_query = search_index.search(shared_archive, f'chi bộ {name}:"{value}"')
+        by_request = search_index.search(shared_archive, SearchRequest("chi bộ", **{name: value}))
+        assert "cukhoi" in docs(by_query) and docs(by_query) == docs(by_request), name
+        assert "longan" not in docs(by_query), name
+    [hit] = [d for d in search_index.search(shared_archive, "chi bộ", include_internal=True).documents
+             if d.doc_id == "cukhoi"]
+    assert {name: getattr(hit, name) for name in TEXT_FIELDS} == {name: getattr(meta, name) for name in TEXT_FIELDS}
+    facets = search_index.search(shared_archive, "đảng", include_internal=True).facets
+    assert set(FACET_FIELDS) <= facets.keys() and str(meta.year) in {f.value for f in facets["year"]}
 
 
 def test_internal_documents_are_hidden_unless_asked_for(shared_archive: Archive) -> None:

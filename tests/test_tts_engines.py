@@ -8,10 +8,11 @@ import pytest
 import requests
 import responses
 
+from sohoa.errors import ExitCode
 from tests.tts_fixtures import GTTS_URL, gtts_body
 from tts.audio import wav_duration
 from tts.cache import SegmentCache
-from tts.engines import Engine, EspeakEngine, GTTSEngine, RateLimiter, SynthesisError, make_engine
+from tts.engines import Engine, EspeakEngine, GTTSEngine, OnlineVoiceError, RateLimiter, SynthesisError, make_engine
 from tts.segment import Pause, Segment
 from tts.synthesize import SynthesisFailed, synthesize_all
 
@@ -98,7 +99,7 @@ class Flaky(Engine):
 
     def synthesize(self, text: str, dest: Path) -> None:
         if text in self.bad:
-            raise SynthesisError("HTTP 403", transient=False)
+            raise OnlineVoiceError("HTTP 403", transient=False)
         self.inner.synthesize(text, dest)
 
 
@@ -109,7 +110,7 @@ def test_final_message_names_failed_segments(tmp_path: Path) -> None:
     with pytest.raises(SynthesisFailed, match=r"2/4.*#1: HTTP 403; #3: HTTP 403") as failed:
         synthesize_all(SEGMENTS, Flaky({"Hai.", "Bốn."}), SegmentCache(tmp_path))
     assert set(failed.value.failures) == {1, 3}
-    assert failed.value.exit_code == 9
+    assert failed.value.exit_code == ExitCode.remote_service
 
 
 def test_fallback_is_opt_in_and_recorded(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sohoa.errors import SohoaError
+from sohoa.errors import BadArgsError, CheckFailedError
 from tts.audio import RATE, loudness, run
 from tts.synthesize import Clip
 from tts.timeline import Timeline
@@ -27,7 +27,7 @@ MIN_SYLLABLES_PER_SECOND = 1.0  # slower than any reader: the audio is missing s
 MAX_SYLLABLES_PER_SECOND = 9.0  # faster than any reader: the audio is missing something
 
 
-class AudioCheckError(SohoaError):
+class AudioCheckError(CheckFailedError):
     """The audio does not match the text it should speak."""
 
 
@@ -85,7 +85,7 @@ def encode(wav: Path, dest: Path, tags: Tags, timeline: Timeline, cover: Path | 
     """
     fmt = dest.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise SohoaError(f"định dạng / format {fmt!r}: mp3 or m4b")
+        raise BadArgsError(f"định dạng / format {fmt!r}: mp3 or m4b")
     meta = dest.with_suffix(".ffmeta.txt")
     meta.write_text(ffmetadata(tags, timeline), encoding="utf-8")
     args = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(wav), "-i", str(meta)]

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from sohoa.errors import RemoteServiceError
+from sohoa.errors import ExitCode, RemoteServiceError, SohoaError
 from tts.audio import wav_duration
 from tts.cache import SegmentCache, segment_key
 from tts.engines import Engine, SynthesisError
@@ -52,32 +53,56 @@ def synthesize_segment(segment: Segment, engine: Engine, cache: SegmentCache,
         return _from(fallback, segment, cache)
 
 
-class SynthesisFailed(RemoteServiceError):
-    def __init__(self, failures: dict[int, str], total: int) -> None:
+class SynthesisFailed(SohoaError):
+    """Some segments could not be spoken; the message names the first five and why.
+
+    Exits as an online service's failure when any failed segment was an online voice's, else as
+    the local voice program's.
+    """
+
+    exit_code = ExitCode.remote_service
+
+    def __init__(self, failures: dict[int, SynthesisError], total: int) -> None:
         shown = "; ".join(f"#{i}: {why}" for i, why in sorted(failures.items())[:5])
         more = f"; … +{len(failures) - 5}" if len(failures) > 5 else ""
         super().__init__(f"{len(failures)}/{total} đoạn không đọc được / segments failed: {shown}{more}. "
                          "Chạy lại để tiếp tục / run again to resume (finished segments are cached)")
         self.failures = failures
+        if not any(isinstance(exc, RemoteServiceError) for exc in failures.values()):
+            self.exit_code = ExitCode.child_process_error
+
+
+class Pending(Protocol):
+    """A segment's clip on its way: a concurrent.futures or a Prefect future."""
+
+    def result(self) -> Clip: ...
+
+
+def gather_clips(segments: Sequence[Segment], pending: Sequence[Pending],
+                 on_clip: Callable[[Clip], None] | None = None) -> list[Clip]:
+    """Every segment's clip, in order; segments that could not be spoken are collected and raised
+    together at the end (one SynthesisFailed), so that one bad segment never hides the others."""
+    clips: list[Clip] = []
+    failures: dict[int, SynthesisError] = {}
+    for segment, future in zip(segments, pending, strict=True):
+        try:
+            clip = future.result()
+        except SynthesisError as exc:
+            failures[segment.index] = exc
+            continue
+        clips.append(clip)
+        if on_clip:
+            on_clip(clip)
+    if failures:
+        raise SynthesisFailed(failures, len(segments))
+    return clips
 
 
 def synthesize_all(segments: Sequence[Segment], engine: Engine, cache: SegmentCache,
                    fallback: Engine | None = None, workers: int = 2,
                    on_clip: Callable[[Clip], None] | None = None) -> list[Clip]:
-    """Every segment's clip, in order; failures are collected and reported together at the end."""
-    clips: dict[int, Clip] = {}
-    failures: dict[int, str] = {}
-
-    def one(segment: Segment) -> None:
-        try:
-            clips[segment.index] = clip = synthesize_segment(segment, engine, cache, fallback)
-            if on_clip:
-                on_clip(clip)
-        except SynthesisError as exc:
-            failures[segment.index] = str(exc)
-
+    """Every segment's clip, spoken by ``workers`` threads (the audiobook flow does the same with
+    Prefect tasks); failures are collected and reported together at the end."""
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(one, segments))
-    if failures:
-        raise SynthesisFailed(failures, len(segments))
-    return [clips[s.index] for s in segments]
+        pending = [pool.submit(synthesize_segment, s, engine, cache, fallback) for s in segments]
+        return gather_clips(segments, pending, on_clip)

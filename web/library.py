@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_IMAGE, PAGE_TEXT
 from corpus.models import Document, Page
 from search_index import Box, PageHit, SearchRequest
 from search_index.highlight import boxes, snippet, targets
@@ -15,9 +16,8 @@ from web.access import visible
 from web.site import Site
 
 # What a page folder may hold and the name it is downloaded under; nothing else is served.
-PAGE_DOWNLOADS = {"text.txt": "Văn bản (TXT)", "page.alto.xml": "ALTO XML", "page.hocr": "hOCR"}
-PAGE_IMAGES = ("image.jpg", "image.png", "image.webp")
-SEARCHABLE_PDF = "searchable.pdf"  # documents/DOC/searchable.pdf, written by `sohoa export --format pdf`
+PAGE_DOWNLOADS = {PAGE_TEXT: "Văn bản (TXT)", PAGE_ALTO: "ALTO XML", PAGE_HOCR: "hOCR"}
+PAGE_IMAGES = (PAGE_IMAGE, "image.png", "image.webp")
 DOC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_PAGE_NO = 100_000  # larger numbers overflow SQLite's integers; no book is that long
 NOT_FOUND = "không tìm thấy / not found"
@@ -54,11 +54,11 @@ def image_name(page: Page) -> str | None:
 
 
 def document_text(site: Site, doc: Document) -> str:
-    return "\f".join(p.text for p in site.archive.catalog.pages(doc.id))
+    return site.archive.document_text(doc.id)
 
 
 def searchable_pdf(site: Site, doc: Document) -> Path | None:
-    path = site.archive.document_dir(doc.id) / SEARCHABLE_PDF
+    path = site.archive.searchable_pdf_path(doc.id)  # written by `sohoa export --format pdf`
     return path if path.is_file() else None
 
 

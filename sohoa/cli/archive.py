@@ -105,7 +105,7 @@ def text(settings: Settings, doc_id: str, page_no: int | None) -> None:
     archive = _open(settings)
     doc = _document(archive, doc_id)
     if page_no is None:
-        click.echo("\f".join(p.text for p in archive.catalog.pages(doc.id)))
+        click.echo(archive.document_text(doc.id))
         return
     page = archive.catalog.page(doc.id, page_no)
     if page is None:

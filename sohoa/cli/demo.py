@@ -28,15 +28,17 @@ def make_sample_box(folder: Path) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     manifest = folder / "manifest.csv"
-    columns = ("file", "title", "commune", "district", "province", "year", "kind", "collection", "access")
+    from corpus.archive import join_pages
+    from corpus.manifest import COLUMNS
+
     with manifest.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for seed, row in enumerate(SAMPLE_BOX):
             scan = folder / row["file"]
             if not scan.exists():
                 truth = make_scan(scan, pages=row["pages"], font=row["font"], variant=row["variant"], seed=seed)
-                ground_truth(scan).write_text("\f".join(truth), encoding="utf-8")
+                ground_truth(scan).write_text(join_pages(truth), encoding="utf-8")
             writer.writerow(row)
     return manifest
 
@@ -71,7 +73,7 @@ def demo(ctx: click.Context) -> ExitCode:
         ctx.invoke(text, doc_id=doc.id, page_no=None)
         truth = ground_truth(box / doc.original_name)
         if truth.exists():
-            read = "\f".join(p.text for p in archive.catalog.pages(doc.id))
+            read = archive.document_text(doc.id)
             rates = error_rates(read, truth.read_text(encoding="utf-8"))
             click.echo(f"── so với văn bản gốc / against the printed text: CER {rates.cer:.2%}, WER {rates.wer:.2%}")
     return code

@@ -12,25 +12,23 @@ import click
 from corpus.archive import Archive
 from search_index import SearchRequest, SearchResults, reindex as rebuild, search as run_search
 from search_index.models import SORTS
+from search_index.query import year_range
 from sohoa.errors import BadArgsError
 from sohoa.settings import Settings
 
-_YEARS = re.compile(r"^\s*(\d{4})?\s*(\.\.|-|–)?\s*(\d{4})?\s*$")
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 FACET_LABELS = {"district": "huyện/district", "commune": "xã/commune", "decade": "thập niên/decade",
                 "kind": "loại/kind"}
 
 
 def parse_years(value: str | None) -> tuple[int | None, int | None]:
-    """'1975..1985', '1975-1985', '1975', '..1954', '1975..' → (low, high)."""
+    """--year's value as (low, high): the query language's ``year:`` ranges."""
     if not value:
         return None, None
-    match = _YEARS.match(value)
-    if not match or not (match.group(1) or match.group(3)):
+    years = year_range(value)
+    if years is None:
         raise BadArgsError(f"--year '{value}': expected a year or a range like 1975..1985")
-    low = int(match.group(1)) if match.group(1) else None
-    high = int(match.group(3)) if match.group(3) else (None if match.group(2) else low)
-    return low, high
+    return years.low, years.high
 
 
 def render(results: SearchResults) -> str:

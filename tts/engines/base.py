@@ -8,15 +8,26 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Callable
 
-from sohoa.errors import RemoteServiceError
+from sohoa.errors import RemoteServiceError, SohoaError, SubprocessError
 
 
-class SynthesisError(RemoteServiceError):
-    """One segment could not be spoken. ``transient`` failures were retried before giving up."""
+class SynthesisError(SohoaError):
+    """One segment could not be spoken. ``transient`` failures were retried before giving up.
+
+    Raise one of the two subclasses: where the voice runs decides the exit code.
+    """
 
     def __init__(self, message: str, transient: bool) -> None:
         super().__init__(message)
         self.transient = transient
+
+
+class OnlineVoiceError(SynthesisError, RemoteServiceError):
+    """An online voice (gTTS) did not speak a segment: the service failed or refused."""
+
+
+class LocalVoiceError(SynthesisError, SubprocessError):
+    """A voice program on this machine (espeak-ng) failed on a segment: no service involved."""
 
 
 class Engine(ABC):

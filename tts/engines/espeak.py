@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sohoa.errors import SohoaError
+from sohoa.errors import SubprocessError
 from tts.audio import run, to_wav
-from tts.engines.base import Engine, SynthesisError
+from tts.engines.base import Engine, LocalVoiceError
 
 
 class EspeakEngine(Engine):
@@ -24,7 +24,5 @@ class EspeakEngine(Engine):
             done = run(["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute), "-p", str(self.pitch),
                         "--stdout"], "espeak-ng", input=text.encode("utf-8"), timeout=120)
             to_wav(done.stdout, dest)
-        except SohoaError as exc:
-            if exc.exit_code == 3:  # missing program: say so as it is
-                raise
-            raise SynthesisError(str(exc), transient=False) from exc
+        except SubprocessError as exc:  # a missing espeak-ng or ffmpeg is not caught: it says so as it is
+            raise LocalVoiceError(str(exc), transient=False) from exc

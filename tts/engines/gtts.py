@@ -17,7 +17,7 @@ import requests
 from gtts import gTTS, gTTSError
 
 from tts.audio import to_wav
-from tts.engines.base import Engine, RateLimiter, SynthesisError
+from tts.engines.base import Engine, OnlineVoiceError, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +48,20 @@ class GTTSEngine(Engine):
             try:
                 audio = self._fetch(text)
                 if not audio:
-                    raise SynthesisError("gTTS: empty audio", transient=False)
+                    raise OnlineVoiceError("gTTS: empty audio", transient=False)
                 to_wav(audio, dest)
                 return
             except gTTSError as exc:
                 status = exc.rsp.status_code if exc.rsp is not None else None
                 problem = _describe(exc, status)
                 if status is not None and status != 429 and status < 500:
-                    raise SynthesisError(f"gTTS: {problem} (không thử lại / not retried)", transient=False) from exc
+                    raise OnlineVoiceError(f"gTTS: {problem} (không thử lại / not retried)", transient=False) from exc
                 retry_after = _retry_after(exc.rsp)
             if attempt < self.retries:
                 delay = retry_after or self.backoff * 2**attempt * (1 + random.random() / 4)
                 log.warning("gTTS: %s; thử lại sau / retrying in %.1f s", problem, delay)
                 self.sleep(delay)
-        raise SynthesisError(f"gTTS: {problem} (sau / after {self.retries + 1} lần thử / attempts)", transient=True)
+        raise OnlineVoiceError(f"gTTS: {problem} (sau / after {self.retries + 1} lần thử / attempts)", transient=True)
 
 
 def _describe(exc: gTTSError, status: int | None) -> str:

@@ -7,8 +7,9 @@ codec's ``add_posting`` (four isinstance asserts). At ~720 postings a page that 
 the indexing time. Here postings go into one array per term (documents arrive in docnum order,
 so each array is already sorted), field lengths are read once per field, and each term's posting
 list is handed to the codec a block at a time. The files written are Whoosh's own (the codec's
-block writer does the encoding), so readers need nothing special. Whoosh 2.7.4 is pinned and
-unmaintained, so the internals used here (marked ``_``) do not move under us.
+block writer does the encoding), so readers need nothing special. The Whoosh internals used
+here are listed in ``search_index/whoosh/__init__.py``; Whoosh 2.7.4 is pinned and unmaintained,
+and tests/test_search_whoosh_conformance.py compares what we write with what Whoosh writes.
 
 Memory: every posting of the segment is held in arrays (8 bytes a posting, ~6 KB a page here)
 until the commit, where Whoosh's pool spilled to disk past ``limitmb``; fine for the corpora
@@ -17,13 +18,13 @@ Whoosh is meant for (tantivy serves the large ones).
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import queue
+import pickle
+import subprocess
+import sys
 from array import array
 from collections.abc import Callable, Iterable
 from itertools import islice
-from typing import Any
+from typing import Any, BinaryIO
 
 from whoosh.writing import SegmentWriter
 
@@ -122,17 +123,22 @@ CHUNK = 100  # documents handed to the other process at a time
 
 
 class ParallelSegmentWriter(FastSegmentWriter):
-    """For bulk builds: a forked child indexes every other chunk of documents into a segment of its
-    own, this process the rest; the commit lists both segments in the TOC (as Whoosh's
-    ``MpWriter(multisegment=True)`` does, minus its pickled job files and its slow sub-writers)."""
+    """For bulk builds: a child process indexes every other chunk of documents into a segment of
+    its own, this process the rest; the commit lists both segments in the TOC (as Whoosh's
+    ``MpWriter(multisegment=True)`` does, minus its pickled job files and its slow sub-writers).
+
+    The child is a new interpreter (``python -m search_index.whoosh.fast``) fed pickles through
+    its stdin, not a fork: the writer runs in processes that have threads (rich's progress refresh
+    under ``sohoa reindex``, Prefect's workers), and a forked child would inherit their locks in
+    whatever state they were. ``ix`` and ``to_fields`` (a module-level function) go to it pickled.
+    The new interpreter's imports cost ~0.8 CPU-s once per build, beside the parent's own work.
+    """
 
     def __init__(self, ix: Any, to_fields: ToFields, **kwargs: Any) -> None:
         super().__init__(ix, to_fields, **kwargs)
-        context = multiprocessing.get_context("fork")
-        self.jobs, self.results = context.Queue(2), context.Queue()
-        self.child = context.Process(target=_child_segment, daemon=True,
-                                     args=(ix, to_fields, self.jobs, self.results, kwargs))
-        self.child.start()
+        self.child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE)
+        self._send((ix, to_fields, kwargs))
         self.turn = 0
 
     def add_items(self, items: Iterable[Any]) -> int:
@@ -141,14 +147,14 @@ class ParallelSegmentWriter(FastSegmentWriter):
         while chunk := list(islice(iterator, CHUNK)):
             self.turn ^= 1
             if self.turn:
-                self.jobs.put(chunk)
+                self._send(chunk)
             else:
                 super().add_items(chunk)
             count += len(chunk)
         return count
 
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
-        self.jobs.put(None)
+        self._send(None)
         segment = self._child_result()
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         if segment is not None:
@@ -161,44 +167,47 @@ class ParallelSegmentWriter(FastSegmentWriter):
         self._finish()
 
     def cancel(self) -> None:
-        if self.child.is_alive():
-            self.child.kill()
-        self.child.join()
+        self.child.kill()
+        self.child.wait()
         super().cancel()
 
+    def _send(self, message: Any) -> None:
+        try:
+            pickle.dump(message, self.child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.child.stdin.flush()
+        except BrokenPipeError:
+            raise RuntimeError(f"the indexing child process died (exit code {self.child.wait()})") from None
+
     def _child_result(self) -> Any:
-        while True:
-            try:
-                outcome, value = self.results.get(timeout=1.0)
-                break
-            except queue.Empty:
-                if not self.child.is_alive():
-                    raise RuntimeError(f"the indexing child process died (exit code {self.child.exitcode})") from None
-        self.child.join()
+        self.child.stdin.close()
+        try:
+            outcome, value = pickle.load(self.child.stdout)
+        except EOFError:
+            raise RuntimeError(f"the indexing child process died (exit code {self.child.wait()})") from None
+        self.child.wait()
         if outcome == "error":
             raise RuntimeError(f"the indexing child process failed: {value}")
         return value
 
 
-def _child_segment(ix: Any, to_fields: ToFields, jobs: Any, results: Any, options: dict[str, Any]) -> None:
+def _child_segment(source: BinaryIO, sink: BinaryIO) -> None:
     """The child's loop: index chunks until None, then finish its segment and hand it back.
 
-    It leaves if its parent dies: it inherited the parent's writer-lock descriptor, and an orphan
-    waiting forever would hold that lock forever."""
-    parent = os.getppid()
+    Its stdin ends when its parent dies, which ends it too: an orphan writing on would add a
+    segment no one commits."""
     try:
+        ix, to_fields, options = pickle.load(source)
         writer = FastSegmentWriter(ix, to_fields, _lk=False, **options)
-        while (chunk := _next_job(jobs, parent)) is not None:
+        while (chunk := pickle.load(source)) is not None:
             writer.add_items(chunk)
-        results.put(("segment", writer._finalize_segment() if writer._added else None))
+        outcome: tuple[str, Any] = ("segment", writer._finalize_segment() if writer._added else None)
+    except EOFError:
+        return
     except BaseException as exc:  # reported to the parent, which raises it
-        results.put(("error", f"{type(exc).__name__}: {exc}"))
+        outcome = ("error", f"{type(exc).__name__}: {exc}")
+    pickle.dump(outcome, sink)
+    sink.flush()
 
 
-def _next_job(jobs: Any, parent: int) -> Any:
-    while True:
-        try:
-            return jobs.get(timeout=1.0)
-        except queue.Empty:
-            if os.getppid() != parent:
-                os._exit(1)
+if __name__ == "__main__":
+    _child_segment(sys.stdin.buffer, sys.stdout.buffer)

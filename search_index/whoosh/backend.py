@@ -22,11 +22,12 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
 from search_index.analysis import analyze, fold_syllable, pairs
-from search_index.backend import (KEYED_FIELDS, META_FIELDS, Backend, Compiled, IndexedPage, IndexWriter,
-                                  RawHit, RawResults, count_facets)
+from corpus.models import KEYED_FIELDS, TEXT_FIELDS
+from search_index.backend import (Backend, Compiled, IndexedPage, IndexWriter, RawHit, RawResults, count_facets,
+                                  stored_meta)
 from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
-from search_index.whoosh_arrays import ArraySearcher, best_of_each, ranked
-from search_index.whoosh_fast import FastSegmentWriter, ParallelSegmentWriter
+from search_index.whoosh.arrays import ArraySearcher, best_of_each, ranked
+from search_index.whoosh.fast import FastSegmentWriter, ParallelSegmentWriter
 
 EXACT_BOOST = 2.0
 
@@ -55,7 +56,7 @@ def schema() -> Schema:
         folded=Syllables(),
         pairs=Syllables(),
     )
-    for name in META_FIELDS:
+    for name in TEXT_FIELDS:
         fields[name] = STORED()
     for name in KEYED_FIELDS:
         fields[f"{name}_key"] = ID()
@@ -64,12 +65,12 @@ def schema() -> Schema:
 
 def document(page: IndexedPage) -> dict[str, object]:
     terms = analyze(page.text)
-    doc: dict[str, object] = dict(key=page.key, doc_id=page.doc_id, page_no=page.page_no, year=page.year or 0,
+    doc: dict[str, object] = dict(key=page.key, doc_id=page.doc_id, page_no=page.page_no, year=page.meta.year or 0,
                                   text=page.text, exact=terms.exact, folded=terms.folded, pairs=terms.pairs)
-    for name in META_FIELDS:
-        doc[name] = getattr(page, name)
+    for name in TEXT_FIELDS:
+        doc[name] = getattr(page.meta, name)
     for name in KEYED_FIELDS:
-        doc[f"{name}_key"] = place_key(getattr(page, name))
+        doc[f"{name}_key"] = place_key(getattr(page.meta, name))
     return doc
 
 
@@ -168,7 +169,7 @@ class _SearcherView:
 
     def meta(self, ordinal: int, docnum: int) -> dict[str, object]:
         if ordinal not in self._metas:
-            self._metas[ordinal] = _meta(self.searcher.stored_fields(docnum))
+            self._metas[ordinal] = stored_meta(self.searcher.stored_fields(docnum).get)
         return self._metas[ordinal]
 
     def search(self, compiled: Compiled) -> RawResults:
@@ -190,13 +191,9 @@ class _SearcherView:
         chosen = order[best_of_each(docs_of[order], compiled.want_docs, compiled.per_doc)]
         for docnum, score in zip(matches.docs[chosen].tolist(), matches.scores[chosen].tolist()):
             stored = self.searcher.stored_fields(docnum)
-            results.hits.append(RawHit(stored["doc_id"], stored["page_no"], score, stored["text"], _meta(stored)))
+            results.hits.append(RawHit(stored["doc_id"], stored["page_no"], score, stored["text"], stored_meta(stored.get)))
             results.pages_per_doc[stored["doc_id"]] = int(counts[self.doc_of_page[docnum]])
         return results
-
-
-def _meta(stored: dict[str, object]) -> dict[str, object]:
-    return {name: stored.get(name, "") for name in META_FIELDS} | {"year": stored.get("year") or None}
 
 
 class _Writer(IndexWriter):
