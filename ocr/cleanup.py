@@ -15,6 +15,7 @@ TARGET_DPI = 300
 # CER 0.066 % as they are, 0.112 % upscaled to 300 dpi, 0.150 % to 400); much coarser scans lose
 # diacritics (100 dpi: 1.65 %) and are brought to 300 dpi.
 UPSCALE_BELOW = 150
+MIN_HOLE_INCH = 0.16  # binder punch holes are 5-8 mm across
 
 
 def normalise_background(gray: np.ndarray) -> np.ndarray:
@@ -66,8 +67,12 @@ def whiten_borders(gray: np.ndarray, borders: dict[str, int]) -> np.ndarray:
     return out
 
 
-def find_punch_holes(ink: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
-    """Round, filled blobs in the outer margin (binder holes): full-size (x, y, w, h) boxes."""
+def find_punch_holes(ink: np.ndarray, scale: float, dpi: int) -> list[tuple[int, int, int, int]]:
+    """Round, filled blobs in the outer margin (binder holes): full-size (x, y, w, h) boxes.
+
+    A hole is at least ``MIN_HOLE_INCH`` across: on a tightly cropped low-resolution photo, bold
+    letters at the start of a line are round, filled, in the "margin" and a fiftieth of the width.
+    """
     height, width = ink.shape
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     x, y, w, h, area = (stats[1:count, i].astype(np.int64) for i in range(5))  # every letter is one: no loop
@@ -75,7 +80,7 @@ def find_punch_holes(ink: np.ndarray, scale: float) -> list[tuple[int, int, int,
     in_margin = (x + w < margin_x) | (x > width - margin_x) | (y + h < margin_y) | (y > height - margin_y)
     round_ = (w >= 0.75 * np.maximum(h, 1)) & (w <= 1.33 * np.maximum(h, 1)) & (area >= 0.6 * w * h)
     side = np.maximum(w, h)
-    big = (side >= 0.02 * width) & (side <= 0.08 * width)
+    big = (side >= max(0.02 * width, MIN_HOLE_INCH * dpi * scale)) & (side <= 0.08 * width)
     pad = 2
     return [tuple(int(round(v / scale)) for v in (x[i] - pad, y[i] - pad, w[i] + 2 * pad, h[i] + 2 * pad))  # type: ignore[misc]
             for i in np.flatnonzero(in_margin & round_ & big)]

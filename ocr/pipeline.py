@@ -16,7 +16,7 @@ from PIL import Image
 from corpus.archive import words_json
 from corpus.models import Page
 from ocr.layout import choose_psm
-from ocr.preprocess import PreparedPage, PreprocessOptions, Step, prepare
+from ocr.preprocess import UNCHECKED, PreparedPage, PreprocessOptions, Step, prepare
 from ocr.quality import ReviewThresholds, assess
 from ocr.recognize import RecognizeOptions, recognize
 from ocr.sources import DEFAULT_DPI, DEFAULT_MAX_PIXELS, Source, render_page
@@ -75,7 +75,8 @@ def prepare_page(source: Source, page_no: int, options: OcrOptions) -> PreparedP
     """Render and preprocess: the page's Python and OpenCV work before Tesseract."""
     rendered = render_page(source, page_no, dpi=options.dpi, max_pixels=options.max_pixels)
     # the page as rendered is not kept: not held while Tesseract reads
-    return prepare(rendered.image, rendered.dpi, options.preprocess)
+    return prepare(rendered.image, rendered.dpi, options.preprocess,
+                   tag=rendered.tag if rendered.from_image else UNCHECKED)
 
 
 def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
