@@ -10,10 +10,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-TARGET_DPI = 300
 # Tesseract's LSTM reads 200-dpi scans best as they are, told their resolution (bench, 4 pages:
-# CER 0.066 % as they are, 0.112 % upscaled to 300 dpi, 0.150 % to 400); much coarser scans lose
-# diacritics (100 dpi: 1.65 %) and are brought to 300 dpi.
+# CER 0.066 % as they are, 0.112 % upscaled to 300 dpi, 0.150 % to 400); coarser scans lose
+# diacritics and are brought to 200 dpi: on three real 106-129 dpi pages with ground truth, CER
+# as they were 0.8/2.8/2.1 %, to 200 dpi 0.6/2.6/0.9 %, to 250 0.8/3.2/1.0 %, to 300
+# 1.2/3.4/1.2 %, to 400 0.6/3.5/1.1 % (bench/HISTORY.md).
+UPSCALE_TO = 200
 UPSCALE_BELOW = 150
 MIN_HOLE_INCH = 0.16  # binder punch holes are 5-8 mm across
 
@@ -124,11 +126,11 @@ def denoise(gray: np.ndarray) -> np.ndarray:
 
 
 def upscale(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
-    """Bring a low-resolution scan to 300 dpi (bicubic); others unchanged."""
+    """Bring a low-resolution scan to 200 dpi (bicubic); others unchanged."""
     if dpi >= UPSCALE_BELOW:
         return gray, dpi
-    factor = TARGET_DPI / dpi
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), TARGET_DPI
+    factor = UPSCALE_TO / dpi
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), UPSCALE_TO
 
 
 def sauvola(gray: np.ndarray, dpi: int, k: float = 0.2, r: float = 128.0) -> np.ndarray:
