@@ -12,6 +12,7 @@ import sys
 BENCHES = {
     "ingest": ("bench.ingest_bench", "ingest vs the bare tesseract CLI floor; peak memory (issue 2)"),
     "ocr": ("bench.ocr_bench", "CER and time per aged variant vs OCRmyPDF default and tuned (issue 3)"),
+    "real": ("bench.real_pages", "real scans and photos: CER, rotation, resolution vs bare Tesseract and OCRmyPDF (issue 19)"),
     "search": ("bench.search_bench", "indexing, latency and relevance vs plain Whoosh and FTS5 (issue 4)"),
     "tts": ("bench.tts_bench", "gTTS requests vs gTTS's splitter; offline and cached times (issue 5)"),
     "web": ("bench.web_bench", "search and bulletin page times under 8 clients (issue 6)"),

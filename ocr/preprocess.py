@@ -9,6 +9,7 @@ upside-down test does not clearly say upright.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +48,9 @@ class PreparedPage:
     view: np.ndarray  # the same page in grayscale, same geometry: what a reader sees, boxes drawn on it
     dpi: int  # after upscaling
     steps: list[Step]
+    source_dpi: int = 0  # the untouched page's resolution (tag or estimate), before upscaling
+    # the untouched page again, rendered anew when asked (the guard): not held while Tesseract reads
+    original: Callable[[], np.ndarray] | None = None
 
     @property
     def binary(self) -> bool:
@@ -80,6 +84,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
         resolution = choose_resolution(gray, tag)
         dpi = resolution.used
         steps.append(resolution.as_step())
+    source_dpi = dpi
     ink = geometry.ink_mask(gray, 0.25)
     if options.enabled("punch_holes") and (holes := cleanup.find_punch_holes(ink, 0.25, dpi)):
         gray = cleanup.whiten_boxes(gray, holes)
@@ -119,7 +124,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
         else:
             why = "page upscaled" if options.threshold == "sauvola" else "default"
             steps.append({"step": "binarize", "method": f"tesseract (global, {why})"})
-    return PreparedPage(gray, view, dpi, steps)
+    return PreparedPage(gray, view, dpi, steps, source_dpi)
 
 
 def _upright(gray: np.ndarray, ink: np.ndarray, dpi: int, steps: list[Step]) -> np.ndarray:

@@ -43,6 +43,9 @@ class RecognizeOptions:
     language: str = "vie"
     psm: int = 3
     timeout: int = PAGE_TIMEOUT
+    # False: Tesseract is not told the resolution and estimates it from the text, as the bare CLI
+    # does on an untagged image (the guard's reading); ``dpi`` then only sizes the hOCR and PDF.
+    state_dpi: bool = True
 
 
 @dataclass
@@ -107,7 +110,8 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         # thresholding (out.processed.tif). OpenCV's BMP carries no resolution: without --dpi
         # Tesseract guesses one from the type size (~457 for 12-point text at 300) and then drops
         # thin strokes as noise (the "II" of "khóa II", an initial N; docs/ocr.md).
-        config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_write_images=1 {_NO_PITCH_SEARCH}"
+        stated = f"--dpi {dpi} " if options.state_dpi else ""
+        config = f"--psm {options.psm} {stated}-c tessedit_create_tsv=1 -c tessedit_write_images=1 {_NO_PITCH_SEARCH}"
         try:
             run_tesseract(str(image_path), str(base), extension="tsv", lang=options.language,
                           config=config, timeout=options.timeout)

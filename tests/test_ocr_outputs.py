@@ -3,6 +3,8 @@ with every diacritic, exports, and review flags. A few real Tesseract runs, shar
 
 from __future__ import annotations
 
+import json
+
 import os
 import re
 import subprocess
@@ -111,8 +113,11 @@ def test_searchable_pdf_from_images_and_review_of_a_garbled_page(tmp_path: Path,
     (page,) = archive.catalog.pages(doc_id)
     archive.close()
     assert page.needs_review and any(r.startswith("syllables") for r in page.quality["reasons"])
+    (guard,) = [s for s in page.steps if s["step"] == "guard"]  # doubtful: read again as bare Tesseract would
     code, out = _run(capsys, "--archive", str(tmp_path / "archive"), "review")
     assert code == 0 and doc_id in out and "syllables" in out
+    code, out = _run(capsys, "--archive", str(tmp_path / "archive"), "review", "--json")
+    assert code == 0 and json.loads(out)[0]["guard"] == guard["kept"] in ("sohoa", "bare")
     code, _ = _run(capsys, "--archive", str(tmp_path / "archive"), "export", doc_id, "--format", "pdf",
                    "--out", str(tmp_path / "english.pdf"))
     assert code == 0
