@@ -116,7 +116,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
     view = gray
     if options.enabled("binarize"):
         # Background normalisation already flattens the paper, so Tesseract's own global threshold
-        # reads the grey page better than Sauvola's local one (docs/ocr.md has the bench); on an
+        # reads the grey page better than Sauvola's local one (bench/HISTORY.md has the bench); on an
         # upscaled page Sauvola also nicks the interpolated grey strokes.
         if options.threshold == "sauvola" and not upscaled:
             gray = cleanup.sauvola(gray, dpi)

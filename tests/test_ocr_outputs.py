@@ -209,7 +209,7 @@ def _bare_tesseract_words(gray: np.ndarray, dpi: int, folder: Path) -> list[str]
 def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch: pytest.MonkeyPatch,
                                                                       tmp_path: Path) -> None:
     """Leptonica reads a PGM at ~150 instructions a pixel, ~6 % of Tesseract's work on a 300-dpi
-    page (callgrind, docs/ocr.md), and a BMP a row at a time. The page goes to Tesseract as a BMP,
+    page (callgrind, bench/HISTORY.md), and a BMP a row at a time. The page goes to Tesseract as a BMP,
     pixel for pixel, and reads as the same pixels do from a TIFF with their resolution."""
     import cv2
 
@@ -236,7 +236,7 @@ def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch
 def test_tesseract_skips_its_pitch_search_and_reads_a_typewriter_page_the_same(monkeypatch: pytest.MonkeyPatch,
                                                                                tmp_path: Path) -> None:
     """Tesseract's search for a fixed character pitch serves its legacy engine, not the LSTM one
-    sohoa uses (~4 % of its instructions, docs/ocr.md). sohoa turns it off; a typewriter page,
+    sohoa uses (~4 % of its instructions, bench/HISTORY.md). sohoa turns it off; a typewriter page,
     fixed pitch throughout, reads word for word as it does with the search on."""
     from ocr import recognize as recognition
 
