@@ -11,8 +11,8 @@ transcribed by hand; generated text for the two-column page).
 - sohoa: ``ocr_page`` on the file (render, preprocess, Tesseract, guard), one page at a time;
 - bare: ``tesseract IMG - -l vie``, what a new user runs first;
 - OCRmyPDF tuned: ``--deskew --rotate-pages --tesseract-pagesegmode 4 --tesseract-thresholding
-  sauvola`` (``--image-dpi 300``, what scanners are set to, where the image has no tag or one
-  under 96: OCRmyPDF refuses it otherwise).
+  sauvola``; where OCRmyPDF refuses the image's tag (none, or 96 and under) it is given
+  ``--image-dpi`` as its user would: the tag itself, or 300 (what scanners are set to) without one.
 
 Per page: CER, sohoa's mean confidence, the valid-syllable share of each reading, the rotation and
 resolution sohoa chose, whether its guard stepped in, and CPU seconds (process tree). Then the
@@ -46,7 +46,7 @@ from sohoa.samples import make_pages
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 TRUTH = Path(__file__).resolve().parents[1] / "tests" / "real_truth"
 T = TypeVar("T")
-CREDIBLE_TO_OCRMYPDF = 96  # under this (or no tag) OCRmyPDF refuses an image without --image-dpi
+CREDIBLE_TO_OCRMYPDF = 96  # up to this (or no tag) OCRmyPDF refuses an image without --image-dpi
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def read_ocrmypdf(path: Path, work: Path) -> str:
     sidecar, out = work / f"{path.stem}.txt", work / f"{path.stem}.pdf"
     tag = (Image.open(path).info.get("dpi") or (0,))[0]
     command = [str(ocrmypdf()), "-l", "vie", "--jobs", "1", "--sidecar", str(sidecar), *TUNED,
-               *([] if tag >= CREDIBLE_TO_OCRMYPDF else ["--image-dpi", "300"]), str(path), str(out)]
+               *([] if tag > CREDIBLE_TO_OCRMYPDF else ["--image-dpi", str(round(tag) or 300)]), str(path), str(out)]
     proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"ocrmypdf failed ({proc.returncode}): {proc.stderr.strip()[-300:]}")

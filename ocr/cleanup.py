@@ -72,8 +72,9 @@ def whiten_borders(gray: np.ndarray, borders: dict[str, int]) -> np.ndarray:
 def find_punch_holes(ink: np.ndarray, scale: float, dpi: int) -> list[tuple[int, int, int, int]]:
     """Round, filled blobs in the outer margin (binder holes): full-size (x, y, w, h) boxes.
 
-    A hole is at least ``MIN_HOLE_INCH`` across: on a tightly cropped low-resolution photo, bold
-    letters at the start of a line are round, filled, in the "margin" and a fiftieth of the width.
+    A hole is at least ``MIN_HOLE_INCH`` across and stands alone: on a tightly cropped
+    low-resolution photo, bold letters (a heading's, a line's first) are round, filled, in the
+    "margin" and a fiftieth of the width, but have neighbours on their line.
     """
     height, width = ink.shape
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
@@ -85,7 +86,13 @@ def find_punch_holes(ink: np.ndarray, scale: float, dpi: int) -> list[tuple[int,
     big = (side >= max(0.02 * width, MIN_HOLE_INCH * dpi * scale)) & (side <= 0.08 * width)
     pad = 2
     return [tuple(int(round(v / scale)) for v in (x[i] - pad, y[i] - pad, w[i] + 2 * pad, h[i] + 2 * pad))  # type: ignore[misc]
-            for i in np.flatnonzero(in_margin & round_ & big)]
+            for i in np.flatnonzero(in_margin & round_ & big) if _alone(ink, x[i], y[i], w[i], h[i], area[i])]
+
+
+def _alone(ink: np.ndarray, x: int, y: int, w: int, h: int, area: int) -> bool:
+    """No other ink within one blob width either side on the blob's rows (a letter has neighbours)."""
+    band = ink[y:y + h, max(x - w, 0):x + 2 * w]
+    return int(band.sum()) - int(ink[y:y + h, x:x + w].sum()) <= 0.05 * area
 
 
 def whiten_boxes(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
