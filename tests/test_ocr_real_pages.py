@@ -55,3 +55,18 @@ def test_resolution_is_read_from_the_text_when_the_tag_is_missing_or_wrong(name:
         assert step["used"] == 300 and step["reason"] == "tag"
     else:  # VBHC-10, KAI-03: no tag; KAI-02: "96" on a ~75-dpi photo, implausible
         assert step["used"] == step["estimate"] and step["reason"] in ("no tag", "implausible tag")
+
+
+def test_two_column_page_at_96_ppi_without_a_tag_reads_column_by_column(tmp_path: Path) -> None:
+    from ocr.metrics import error_rates
+    from ocr.pipeline import OcrOptions, ocr_page
+    from sohoa.samples import make_pages
+
+    sample = make_pages(pages=1, font="serif", variant="clean", dpi=96, columns=2, seed=5)[0]
+    sample.image.save(tmp_path / "magazine.png")  # no resolution tag, as a 96-ppi web scan comes
+    page = ocr_page(open_source(tmp_path / "magazine.png"), "doc", 1, OcrOptions()).page
+    (resolution,) = [s for s in page.steps if s["step"] == "resolution"]
+    assert resolution["tag"] is None and 70 <= int(resolution["estimate"]) <= 130  # type: ignore[arg-type]
+    assert page.quality["columns"] == 2 and page.quality["psm"] == 3
+    # read across the gutter, every line would join two columns' halves: CER far above this
+    assert error_rates(page.text, sample.text).cer < 0.05
