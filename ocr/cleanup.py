@@ -90,8 +90,9 @@ def find_punch_holes(ink: np.ndarray, scale: float, dpi: int) -> list[tuple[int,
 
 
 def _alone(ink: np.ndarray, x: int, y: int, w: int, h: int, area: int) -> bool:
-    """No other ink within one blob width either side on the blob's rows (a letter has neighbours)."""
-    band = ink[y:y + h, max(x - w, 0):x + 2 * w]
+    """No other ink within half a blob width either side on the blob's rows (a letter has
+    neighbours closer than that; a hole may sit a tenth of an inch from the text)."""
+    band = ink[y:y + h, max(x - w // 2, 0):x + w + w // 2]
     return int(band.sum()) - int(ink[y:y + h, x:x + w].sum()) <= 0.05 * area
 
 
