@@ -23,7 +23,7 @@ from corpus.models import Page
 from ocr.layout import choose_psm
 from ocr.preprocess import UNCHECKED, PreparedPage, PreprocessOptions, Step, prepare, to_grayscale
 from ocr.quality import PageQuality, ReviewThresholds, assess, doubtful, reading_score
-from ocr.recognize import RecognizeOptions, recognize
+from ocr.recognize import OcrResult, RecognizeOptions, recognize
 from ocr.sources import DEFAULT_DPI, DEFAULT_MAX_PIXELS, Source, render_page
 
 BLANK_INK_RATIO = 0.0005  # share of dark pixels under which a page is blank (no OCR, no error)
@@ -105,8 +105,7 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
     quality = assess(((w.text, w.confidence) for w in result.words), options.review)
     if doubtful(quality, options.review) and prepared.original:
         untouched = prepared.original()
-        bare = recognize(untouched, prepared.source_dpi, replace(BARE, language=options.language))
-        bare_quality = assess(((w.text, w.confidence) for w in bare.words), options.review)
+        bare, bare_quality = _read_bare(untouched, prepared.source_dpi, options)
         kept = "bare" if reading_score(bare_quality) > reading_score(quality) else "sohoa"
         steps = [*steps, {"step": "guard", "kept": kept, "sohoa": _scores(quality), "bare": _scores(bare_quality)}]
         if kept == "bare":  # the page as it came, read as the bare CLI reads it
@@ -125,6 +124,12 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
     files.update({"text.txt": result.text, "words.json": words_json(result.words), "page.hocr": result.hocr,
                   "page.alto.xml": result.alto, "text.pdf": result.text_pdf})
     return PageOutcome(page, files)
+
+
+def _read_bare(untouched: np.ndarray, dpi: int, options: OcrOptions) -> tuple[OcrResult, PageQuality]:
+    """The guard's reading of the untouched page, and its scores."""
+    bare = recognize(untouched, dpi, replace(BARE, language=options.language))
+    return bare, assess(((w.text, w.confidence) for w in bare.words), options.review)
 
 
 def _scores(quality: PageQuality) -> dict[str, object]:
