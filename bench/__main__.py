@@ -17,6 +17,7 @@ BENCHES = {
     "web": ("bench.web_bench", "search and bulletin page times under 8 clients"),
     "scale": ("bench.scale_bench", "Dask workers vs local; catalog writes on SQLite and PostgreSQL"),
     "share": ("bench.index_share_bench", "the search index read locally, over sshfs and from a copy"),
+    "real": ("bench.real_pages", "real scans and photos: CER, rotation, resolution vs bare Tesseract and OCRmyPDF"),
 }
 
 

@@ -8,7 +8,7 @@ cores. The page images are TIFFs that carry their resolution (300 dpi), as a sca
 that the floor's Tesseract reads the page at the resolution sohoa gives its own (`--dpi`).
 ``--guessed-resolution`` adds a second floor on the same pixels as PGM, which carries none:
 Tesseract then guesses one from the type size (~457 dpi for 12-point text), which moves its
-cost by a few per cent, either way from page to page, and reads worse (docs/ocr.md).
+cost by a few per cent, either way from page to page, and reads worse (bench/HISTORY.md).
 
 sohoa runs `sohoa ingest` on the PDF those images came from, as a user would: rasterising,
 preprocessing, OCR, hOCR, ALTO, words and text layer, the catalog, the search index, and
@@ -23,7 +23,7 @@ memory is the RSS of sohoa's whole process tree on a long PDF.
 ``--pinned N`` adds N rounds of pinned pairs: the floor with one worker on one core and
 `sohoa ingest --jobs 1` on the other, at the same time, swapping cores each round. Both see the
 same neighbours at the same moment, so the ratio (of total work: each has one core) swings less
-than the interleaved two-core rounds do (docs/ocr.md has both).
+than the interleaved two-core rounds do (bench/HISTORY.md has both).
 """
 
 from __future__ import annotations

@@ -10,11 +10,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-TARGET_DPI = 300
 # Tesseract's LSTM reads 200-dpi scans best as they are, told their resolution (bench, 4 pages:
-# CER 0.066 % as they are, 0.112 % upscaled to 300 dpi, 0.150 % to 400); much coarser scans lose
-# diacritics (100 dpi: 1.65 %) and are brought to 300 dpi.
+# CER 0.066 % as they are, 0.112 % upscaled to 300 dpi, 0.150 % to 400); coarser scans lose
+# diacritics and are brought to 200 dpi: on three real 106-129 dpi pages with ground truth, CER
+# as they were 0.8/2.8/2.1 %, to 200 dpi 0.6/2.6/0.9 %, to 250 0.8/3.2/1.0 %, to 300
+# 1.2/3.4/1.2 %, to 400 0.6/3.5/1.1 % (bench/HISTORY.md).
+UPSCALE_TO = 200
 UPSCALE_BELOW = 150
+MIN_HOLE_INCH = 0.16  # binder punch holes are 5-8 mm across
 
 
 def normalise_background(gray: np.ndarray) -> np.ndarray:
@@ -66,8 +69,13 @@ def whiten_borders(gray: np.ndarray, borders: dict[str, int]) -> np.ndarray:
     return out
 
 
-def find_punch_holes(ink: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
-    """Round, filled blobs in the outer margin (binder holes): full-size (x, y, w, h) boxes."""
+def find_punch_holes(ink: np.ndarray, scale: float, dpi: int) -> list[tuple[int, int, int, int]]:
+    """Round, filled blobs in the outer margin (binder holes): full-size (x, y, w, h) boxes.
+
+    A hole is at least ``MIN_HOLE_INCH`` across and stands alone: on a tightly cropped
+    low-resolution photo, bold letters (a heading's, a line's first) are round, filled, in the
+    "margin" and a fiftieth of the width, but have neighbours on their line.
+    """
     height, width = ink.shape
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     x, y, w, h, area = (stats[1:count, i].astype(np.int64) for i in range(5))  # every letter is one: no loop
@@ -75,10 +83,17 @@ def find_punch_holes(ink: np.ndarray, scale: float) -> list[tuple[int, int, int,
     in_margin = (x + w < margin_x) | (x > width - margin_x) | (y + h < margin_y) | (y > height - margin_y)
     round_ = (w >= 0.75 * np.maximum(h, 1)) & (w <= 1.33 * np.maximum(h, 1)) & (area >= 0.6 * w * h)
     side = np.maximum(w, h)
-    big = (side >= 0.02 * width) & (side <= 0.08 * width)
+    big = (side >= max(0.02 * width, MIN_HOLE_INCH * dpi * scale)) & (side <= 0.08 * width)
     pad = 2
     return [tuple(int(round(v / scale)) for v in (x[i] - pad, y[i] - pad, w[i] + 2 * pad, h[i] + 2 * pad))  # type: ignore[misc]
-            for i in np.flatnonzero(in_margin & round_ & big)]
+            for i in np.flatnonzero(in_margin & round_ & big) if _alone(ink, x[i], y[i], w[i], h[i], area[i])]
+
+
+def _alone(ink: np.ndarray, x: int, y: int, w: int, h: int, area: int) -> bool:
+    """No other ink within half a blob width either side on the blob's rows (a letter has
+    neighbours closer than that; a hole may sit a tenth of an inch from the text)."""
+    band = ink[y:y + h, max(x - w // 2, 0):x + w + w // 2]
+    return int(band.sum()) - int(ink[y:y + h, x:x + w].sum()) <= 0.05 * area
 
 
 def whiten_boxes(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
@@ -119,11 +134,11 @@ def denoise(gray: np.ndarray) -> np.ndarray:
 
 
 def upscale(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
-    """Bring a low-resolution scan to 300 dpi (bicubic); others unchanged."""
+    """Bring a low-resolution scan to 200 dpi (bicubic); others unchanged."""
     if dpi >= UPSCALE_BELOW:
         return gray, dpi
-    factor = TARGET_DPI / dpi
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), TARGET_DPI
+    factor = UPSCALE_TO / dpi
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), UPSCALE_TO
 
 
 def sauvola(gray: np.ndarray, dpi: int, k: float = 0.2, r: float = 128.0) -> np.ndarray:

@@ -1,16 +1,14 @@
 """Page geometry: which way up the text is, and how crooked.
 
 All measurements run on a small binary copy of the page (a few ms); only the final rotation
-touches the full-size image. Tesseract's orientation detection (a whole extra run) is asked only
-when the cheap tests cannot tell.
+touches the full-size image. When the cheap upside-down test cannot tell, ``ocr.orientation``
+reads a strip of lines both ways up.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
-import pytesseract
-from PIL import Image
 
 MAX_SKEW = 5.0  # degrees searched either way; larger angles are orientation, not skew
 
@@ -92,17 +90,6 @@ def upside_down_score(ink: np.ndarray) -> float:
         below += line[core[-1] + 1:].sum()
     total = above + below
     return 0.0 if total == 0 else (above - below) / total
-
-
-def tesseract_orientation(gray: np.ndarray) -> int | None:
-    """Tesseract's OSD (clockwise degrees to turn upright), on a half-size copy; None if it fails."""
-    half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    try:
-        osd = pytesseract.image_to_osd(Image.fromarray(half), output_type=pytesseract.Output.DICT,
-                                       config="--psm 0 -c min_characters_to_try=20")
-    except pytesseract.TesseractError:
-        return None
-    return int(osd.get("rotate", 0)) % 360
 
 
 def turn(gray: np.ndarray, clockwise: int) -> np.ndarray:

@@ -1,7 +1,7 @@
 """hOCR written from Tesseract's TSV, laid out as Tesseract's own hOCR renderer lays it out.
 
 Tesseract's hOCR renderer cost ~5 % of each page's Tesseract CPU (pinned pairs of runs,
-docs/ocr.md), and the TSV holds the same page: blocks, paragraphs, lines and words with their
+bench/HISTORY.md), and the TSV holds the same page: blocks, paragraphs, lines and words with their
 boxes and confidences, in the same order and numbering. So Tesseract writes the TSV only and the
 hOCR is written here, the same file as Tesseract's (tests/test_ocr_tsv.py compares them, and so
 did 110 runs: 40 generated pages of every face and variant at psm 3 and 4, the 10 real sample

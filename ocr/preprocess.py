@@ -1,25 +1,29 @@
 """Clean a page image before recognition: small named steps, each recorded and switchable off.
 
-Order: grayscale → borders → background → punch holes → orientation (90°) → deskew →
-orientation (180°) → denoise → upscale → binarise (by default: Tesseract's own threshold on the
+Order: grayscale → borders → background → resolution (images: the tag checked against the
+text) → punch holes → orientation (90°) → deskew → orientation (180°) → denoise → upscale → binarise (by default: Tesseract's own threshold on the
 flattened grey page; Sauvola on request). Estimates run on small copies; the cost is
-tens of milliseconds a page, plus Tesseract's orientation detection only when the cheap
-upside-down test is unsure.
+tens of milliseconds a page, plus two Tesseract reads of a strip of lines only when the cheap
+upside-down test does not clearly say upright.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
 
-from ocr import cleanup, geometry
+from ocr import cleanup, geometry, orientation
+from ocr.resolution import choose_resolution
 
 Step = dict[str, object]
-STEPS = ("borders", "background", "punch_holes", "orientation", "deskew", "denoise", "upscale", "binarize")
+STEPS = ("borders", "background", "resolution", "punch_holes", "orientation", "deskew", "denoise", "upscale",
+         "binarize")
+UNCHECKED = -1  # ``tag`` for a page whose resolution is not in doubt (a PDF page rendered at a known dpi)
 MIN_SKEW = 0.1  # degrees: below this a rotation only blurs
-UNSURE_UPRIGHT = 0.25  # |upside_down_score| under this asks Tesseract's OSD
+UNSURE_UPRIGHT = 0.25  # upside_down_score under this: a strip is read both ways up (ocr.orientation)
 NOISY = 6.0  # paper grain (grey levels) above which a page is median-filtered
 THRESHOLDS = ("tesseract", "sauvola")  # who turns the grey page into ink and paper
 
@@ -44,6 +48,9 @@ class PreparedPage:
     view: np.ndarray  # the same page in grayscale, same geometry: what a reader sees, boxes drawn on it
     dpi: int  # after upscaling
     steps: list[Step]
+    source_dpi: int = 0  # the untouched page's resolution (tag or estimate), before upscaling
+    # the untouched page again, rendered anew when asked (the guard): not held while Tesseract reads
+    original: Callable[[], np.ndarray] | None = None
 
     @property
     def binary(self) -> bool:
@@ -57,8 +64,13 @@ def to_grayscale(image: Image.Image | np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(image if image.mode == "L" else image.convert("L")))
 
 
-def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOptions | None = None) -> PreparedPage:
-    """Run every enabled step; record each (with what it found) in ``steps``."""
+def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOptions | None = None, *,
+            tag: int | None = UNCHECKED) -> PreparedPage:
+    """Run every enabled step; record each (with what it found) in ``steps``.
+
+    ``tag``: the resolution an image file states (None: none), checked against its text and
+    replaced by the text's estimate when missing, implausible or contradicted (``ocr.resolution``).
+    """
     options = options or PreprocessOptions()
     gray = to_grayscale(image)
     steps: list[Step] = [{"step": "grayscale"}]
@@ -68,8 +80,13 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
     if options.enabled("background"):
         gray = cleanup.normalise_background(gray)
         steps.append({"step": "background"})
+    if options.enabled("resolution") and tag != UNCHECKED:
+        resolution = choose_resolution(gray, tag)
+        dpi = resolution.used
+        steps.append(resolution.as_step())
+    source_dpi = dpi
     ink = geometry.ink_mask(gray, 0.25)
-    if options.enabled("punch_holes") and (holes := cleanup.find_punch_holes(ink, 0.25)):
+    if options.enabled("punch_holes") and (holes := cleanup.find_punch_holes(ink, 0.25, dpi)):
         gray = cleanup.whiten_boxes(gray, holes)
         ink = geometry.ink_mask(gray, 0.25)
         steps.append({"step": "punch_holes", "removed": len(holes)})
@@ -87,7 +104,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
             ink = geometry.ink_mask(gray, 0.25)
         steps.append({"step": "deskew", "angle": round(angle, 2), "applied": abs(angle) >= MIN_SKEW})
     if options.enabled("orientation"):
-        gray = _upright(gray, ink, steps)
+        gray = _upright(gray, ink, dpi, steps)
     if options.enabled("denoise") and (noise := cleanup.noise_level(gray)) > NOISY:
         gray = cleanup.denoise(gray)
         steps.append({"step": "denoise", "noise": round(noise, 1)})
@@ -99,7 +116,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
     view = gray
     if options.enabled("binarize"):
         # Background normalisation already flattens the paper, so Tesseract's own global threshold
-        # reads the grey page better than Sauvola's local one (docs/ocr.md has the bench); on an
+        # reads the grey page better than Sauvola's local one (bench/HISTORY.md has the bench); on an
         # upscaled page Sauvola also nicks the interpolated grey strokes.
         if options.threshold == "sauvola" and not upscaled:
             gray = cleanup.sauvola(gray, dpi)
@@ -107,19 +124,20 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
         else:
             why = "page upscaled" if options.threshold == "sauvola" else "default"
             steps.append({"step": "binarize", "method": f"tesseract (global, {why})"})
-    return PreparedPage(gray, view, dpi, steps)
+    return PreparedPage(gray, view, dpi, steps, source_dpi)
 
 
-def _upright(gray: np.ndarray, ink: np.ndarray, steps: list[Step]) -> np.ndarray:
-    """Turn an upside-down page; ask Tesseract only when the ink-above-lines test is unsure."""
+def _upright(gray: np.ndarray, ink: np.ndarray, dpi: int, steps: list[Step]) -> np.ndarray:
+    """Turn an upside-down page: trust the ink-above-lines test only when it clearly says upright;
+    otherwise read a strip both ways up and turn only if the turned one reads better."""
     score = geometry.upside_down_score(ink)
-    how = "ink above lines"
-    if abs(score) >= UNSURE_UPRIGHT:
-        clockwise = 0 if score > 0 else 180
+    step: Step = {"step": "orientation", "score": round(score, 2)}
+    if score >= UNSURE_UPRIGHT:
+        clockwise, step["how"] = 0, "ink above lines"
     else:
-        osd = geometry.tesseract_orientation(gray)
-        clockwise, how = (osd if osd in (0, 180) else 0), "tesseract osd"
+        clockwise, evidence = orientation.settle_upside_down(gray, ink, dpi)
+        step.update(how="strip read both ways", **evidence)
     if clockwise:
         gray = geometry.turn(gray, clockwise)
-    steps.append({"step": "orientation", "rotated": clockwise, "score": round(score, 2), "how": how})
+    steps.append({**step, "rotated": clockwise})
     return gray

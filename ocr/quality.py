@@ -77,3 +77,18 @@ def assess(words: Iterable[tuple[str, float]], thresholds: ReviewThresholds | No
     return PageQuality(mean_confidence=mean, tokens=len(pairs), syllables=judged,
                        syllable_share=None if share is None else round(share, 4),
                        needs_review=bool(reasons), reasons=reasons)
+
+
+def doubtful(quality: PageQuality, thresholds: ReviewThresholds | None = None) -> bool:
+    """Whether a reading is poor enough to be checked against bare Tesseract's (the guard):
+    nothing read, low confidence or few valid syllables. The token count alone is not doubt: a
+    short page is short whoever reads it."""
+    limits = thresholds or ReviewThresholds()
+    return (quality.mean_confidence is None or quality.mean_confidence < limits.min_confidence
+            or (quality.syllable_share is not None and quality.syllable_share < limits.min_syllable_share))
+
+
+def reading_score(quality: PageQuality) -> float:
+    """Valid syllables weighted by confidence: what a reading got right, as far as can be told
+    without ground truth. Dropped lines lower it as surely as garbled ones."""
+    return (quality.syllable_share or 0.0) * quality.syllables * (quality.mean_confidence or 0.0) / 100

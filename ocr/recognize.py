@@ -30,7 +30,7 @@ PAGE_TIMEOUT = 600  # seconds; a page that takes longer is stuck, not slow
 # `tune_row_pitch`), a search made for its legacy engine: the LSTM engine reads whole lines and
 # finds its own words. Skipped, the TSV's text and confidences were the same on 21 pages of every
 # kind (a few word boxes moved by pixels on one real typewriter page), for ~4 % fewer of
-# Tesseract's instructions (callgrind; docs/ocr.md).
+# Tesseract's instructions (callgrind; bench/HISTORY.md).
 _NO_PITCH_SEARCH = "-c textord_disable_pitch_test=1"
 
 
@@ -39,6 +39,9 @@ class RecognizeOptions:
     language: str = "vie"
     psm: int = 3
     timeout: int = PAGE_TIMEOUT
+    # False: Tesseract is not told the resolution and estimates it from the text, as the bare CLI
+    # does on an untagged image (the guard's reading); ``dpi`` then only sizes the hOCR and PDF.
+    state_dpi: bool = True
 
 
 @dataclass
@@ -94,7 +97,7 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
     language_data(options.language)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         # BMP, not PGM: Leptonica reads a BMP a row at a time, but a PGM at ~150 instructions a
-        # pixel, ~6 % of Tesseract's whole work on a 300-dpi page (callgrind; docs/ocr.md).
+        # pixel, ~6 % of Tesseract's whole work on a 300-dpi page (callgrind; bench/HISTORY.md).
         image_path = Path(tmp, "page.bmp")
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
@@ -102,8 +105,9 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         # from it: ocr.tsv, ocr.hocr, ocr.textlayer) and the page after Tesseract's own
         # thresholding (out.processed.tif). OpenCV's BMP carries no resolution: without --dpi
         # Tesseract guesses one from the type size (~457 for 12-point text at 300) and then drops
-        # thin strokes as noise (the "II" of "khóa II", an initial N; docs/ocr.md).
-        config = f"--psm {options.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_write_images=1 {_NO_PITCH_SEARCH}"
+        # thin strokes as noise (the "II" of "khóa II", an initial N; bench/HISTORY.md).
+        stated = f"--dpi {dpi} " if options.state_dpi else ""
+        config = f"--psm {options.psm} {stated}-c tessedit_create_tsv=1 -c tessedit_write_images=1 {_NO_PITCH_SEARCH}"
         try:
             run_tesseract(str(image_path), str(base), extension="tsv", lang=options.language,
                           config=config, timeout=options.timeout)

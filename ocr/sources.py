@@ -41,7 +41,11 @@ class Source:
 @dataclass
 class RenderedPage:
     image: Image.Image | np.ndarray  # a scan's JPEG decoded in-process stays a grey array (no copy)
-    dpi: int
+    dpi: int  # what the page is taken to be: an image's tag (DEFAULT_DPI without one), a PDF's render
+    # An image file's own statement (None: no tag). A PDF page has none to doubt: its resolution
+    # follows from the page's size, which the text layer must match.
+    tag: int | None = None
+    from_image: bool = False
 
 
 def _natural_key(path: Path) -> list[object]:
@@ -178,10 +182,12 @@ def _load_image_frame(path: Path, frame: int, max_pixels: int) -> RenderedPage:
     try:
         with Image.open(path) as img:
             img.seek(frame)
-            dpi = img.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0]
+            dpi = (img.info.get("dpi") or (None,))[0]
             image = img.copy()
             image.load()
     except (OSError, EOFError) as exc:
         raise InputFileError(f"{path}: page {frame + 1} cannot be read ({exc})") from None
-    # Scanners that write no resolution (or a nonsense one) are nearly always set to 300 dpi.
-    return RenderedPage(image, int(round(dpi)) if dpi and dpi >= 72 else DEFAULT_DPI)
+    # What the tag says is checked against the text itself later (ocr.resolution); until then a
+    # missing or nonsense one is taken as 300 dpi, what scanners are nearly always set to.
+    tag = int(round(dpi)) if dpi and dpi >= 1 else None
+    return RenderedPage(image, tag if tag and tag >= 72 else DEFAULT_DPI, tag=tag, from_image=True)

@@ -1,7 +1,7 @@
 """Tesseract's TSV, read once: the words, the plain text and the ALTO XML of a page all come from it.
 
 Tesseract can write text, TSV and ALTO itself, but each renderer walks the page's results again
-(text +2 %, ALTO +4 % of a page's CPU, measured in docs/ocr.md). Its TSV holds the whole layout
+(text +2 %, ALTO +4 % of a page's CPU, measured in bench/HISTORY.md). Its TSV holds the whole layout
 (page, blocks, paragraphs, lines, words with boxes and float confidences), so sohoa asks for the
 TSV only and derives the rest here (the hOCR in ``ocr.hocr``), in a few milliseconds. The text
 is laid out as Tesseract's own text renderer lays it out (tests/test_ocr_tsv.py compares them);

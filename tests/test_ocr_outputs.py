@@ -3,6 +3,8 @@ with every diacritic, exports, and review flags. A few real Tesseract runs, shar
 
 from __future__ import annotations
 
+import json
+
 import os
 import re
 import subprocess
@@ -107,8 +109,11 @@ def test_searchable_pdf_from_images_and_review_of_a_garbled_page(tmp_path: Path,
     (page,) = archive.catalog.pages(doc_id)
     archive.close()
     assert page.needs_review and any(r.startswith("syllables") for r in page.quality["reasons"])
+    (guard,) = [s for s in page.steps if s["step"] == "guard"]  # doubtful: read again as bare Tesseract would
     code, out = _run(capsys, "--archive", str(tmp_path / "archive"), "review")
     assert code == 0 and doc_id in out and "syllables" in out
+    code, out = _run(capsys, "--archive", str(tmp_path / "archive"), "review", "--json")
+    assert code == 0 and json.loads(out)[0]["guard"] == guard["kept"] in ("sohoa", "bare")
     code, _ = _run(capsys, "--archive", str(tmp_path / "archive"), "export", doc_id, "--format", "pdf",
                    "--out", str(tmp_path / "english.pdf"))
     assert code == 0
@@ -200,7 +205,7 @@ def _bare_tesseract_words(gray: np.ndarray, dpi: int, folder: Path) -> list[str]
 def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch: pytest.MonkeyPatch,
                                                                       tmp_path: Path) -> None:
     """Leptonica reads a PGM at ~150 instructions a pixel, ~6 % of Tesseract's work on a 300-dpi
-    page (callgrind, docs/ocr.md), and a BMP a row at a time. The page goes to Tesseract as a BMP,
+    page (callgrind, bench/HISTORY.md), and a BMP a row at a time. The page goes to Tesseract as a BMP,
     pixel for pixel, and reads as the same pixels do from a TIFF with their resolution."""
     import cv2
 
@@ -227,7 +232,7 @@ def test_tesseract_reads_the_page_from_a_bmp_as_it_would_from_a_tiff(monkeypatch
 def test_tesseract_skips_its_pitch_search_and_reads_a_typewriter_page_the_same(monkeypatch: pytest.MonkeyPatch,
                                                                                tmp_path: Path) -> None:
     """Tesseract's search for a fixed character pitch serves its legacy engine, not the LSTM one
-    sohoa uses (~4 % of its instructions, docs/ocr.md). sohoa turns it off; a typewriter page,
+    sohoa uses (~4 % of its instructions, bench/HISTORY.md). sohoa turns it off; a typewriter page,
     fixed pitch throughout, reads word for word as it does with the search on."""
     from ocr import recognize as recognition
 

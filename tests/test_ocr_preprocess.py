@@ -49,10 +49,10 @@ def test_real_sideways_scan_is_turned_upright() -> None:
 def test_steps_are_recorded_and_each_can_be_switched_off() -> None:
     page = make_pages(pages=1, variant="lowres", seed=1)[0]
     assert "upscale" not in [s["step"] for s in prepare(page.image, page.dpi).steps]  # 200 dpi is read as it is
-    prepared = prepare(page.image, 120)  # the same pixels said to be a 120-dpi scan: brought to 300
+    prepared = prepare(page.image, 120)  # the same pixels said to be a 120-dpi scan: brought to 200
     names = [s["step"] for s in prepared.steps]
     assert names[:2] == ["grayscale", "background"] and "upscale" in names and names[-1] == "binarize"
-    assert prepared.dpi == 300 and prepared.image.shape[1] == round(page.image.width * 2.5)
+    assert prepared.dpi == 200 and prepared.image.shape[1] == round(page.image.width * 200 / 120)
     assert prepared.steps[-1]["method"].startswith("tesseract")  # upscaled grey strokes: Tesseract thresholds
     at_300 = prepare(page.image, 300)  # by default Tesseract thresholds the flattened grey page too
     assert at_300.steps[-1] == {"step": "binarize", "method": "tesseract (global, default)"}

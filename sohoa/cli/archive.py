@@ -91,9 +91,19 @@ def show(settings: Settings, doc_id: str, as_json: bool) -> None:
     table = Table("page", "words", "confidence", "state", "steps")
     for p in pages:
         state = "blank" if p.blank else ("needs review" if p.needs_review else "ok")
-        steps = ", ".join(str(s.get("step")) + (f" {s['rotated']}°" if s.get("rotated") else "") for s in p.steps)
+        steps = ", ".join(map(_step_label, p.steps))
         table.add_row(str(p.page_no), str(p.word_count), _confidence(p.mean_confidence), state, steps)
     console.print(table)
+
+
+def _step_label(step: dict[str, object]) -> str:
+    """One preprocessing step as `show` lists it, with what it decided where that matters."""
+    name = str(step.get("step"))
+    if name == "resolution":  # tag (– for none) / estimated from the text / used
+        return f"resolution {step.get('tag') or '–'}/{step.get('estimate') or '–'}→{step.get('used')} dpi"
+    if name == "guard":
+        return f"guard: {step.get('kept')} kept"
+    return name + (f" {step['rotated']}°" if step.get("rotated") else "")
 
 
 @click.command()
