@@ -11,7 +11,8 @@ from corpus.archive import Archive
 from search_index.backend import Backend, IndexedPage
 from search_index.models import SearchRequest, SearchResults
 from search_index.searching import SearchIndex, _empty
-from search_index.store import LOCK_TIMEOUT, backend_home, current_generation, new_generation, publish, writer_lock
+from search_index.store import (LOCK_TIMEOUT, backend_home, current_generation, new_generation, publish, reading,
+                                writer_lock)
 from sohoa.errors import BadArgsError
 
 BACKENDS = {
@@ -33,7 +34,10 @@ def open_index(archive: Archive) -> SearchIndex | None:
     name = archive.settings.search_backend
     cls = backend_class(name)
     generation = current_generation(backend_home(archive.root, name))
-    return SearchIndex(cls(generation), archive) if generation else None
+    if generation is None:
+        return None
+    with reading(generation, cls.damage):
+        return SearchIndex(cls(generation), archive)
 
 
 def search(archive: Archive, request: SearchRequest | str, **options: object) -> SearchResults:

@@ -16,6 +16,8 @@ class ExitCode(IntEnum):
     partial_failure = 7  # a batch finished but some items failed
     not_found = 8  # no such document, page or file
     remote_service = 9  # an online service failed after retries
+    damaged_index = 10  # the search index's files are damaged: `sohoa reindex` rebuilds it
+    disk_full = 11  # no space left on the device: nothing half-written was left behind
     other_error = 15
     ctrl_c = 130
 
@@ -52,3 +54,7 @@ class NotFoundError(SohoaError):
 
 class RemoteServiceError(SohoaError):
     exit_code = ExitCode.remote_service
+
+
+class IndexDamagedError(SohoaError):
+    exit_code = ExitCode.damaged_index

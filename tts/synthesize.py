@@ -11,7 +11,7 @@ from pathlib import Path
 from sohoa.errors import RemoteServiceError
 from tts.audio import wav_duration
 from tts.cache import SegmentCache, segment_key
-from tts.engines import Engine, SynthesisError
+from tts.engines import Engine, ServiceUnreachable, SynthesisError
 from tts.segment import Segment
 
 log = logging.getLogger(__name__)
@@ -54,30 +54,45 @@ def synthesize_segment(segment: Segment, engine: Engine, cache: SegmentCache,
 
 class SynthesisFailed(RemoteServiceError):
     def __init__(self, failures: dict[int, str], total: int) -> None:
-        shown = "; ".join(f"#{i}: {why}" for i, why in sorted(failures.items())[:5])
-        more = f"; … +{len(failures) - 5}" if len(failures) > 5 else ""
+        # Segments that failed for the same reason share one mention (no network: every segment).
+        segments_of: dict[str, list[int]] = {}
+        for index, why in sorted(failures.items()):
+            segments_of.setdefault(why, []).append(index)
+        reasons = list(segments_of.items())
+        shown = "; ".join(f"{_numbers(indexes)}: {why}" for why, indexes in reasons[:5])
+        more = f"; … +{len(reasons) - 5}" if len(reasons) > 5 else ""
         super().__init__(f"{len(failures)}/{total} đoạn không đọc được / segments failed: {shown}{more}. "
                          "Chạy lại để tiếp tục / run again to resume (finished segments are cached)")
         self.failures = failures
 
 
+def _numbers(indexes: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in indexes[:3]) + (f" … ({len(indexes)})" if len(indexes) > 3 else "")
+
+
 def synthesize_all(segments: Sequence[Segment], engine: Engine, cache: SegmentCache,
                    fallback: Engine | None = None, workers: int = 2,
                    on_clip: Callable[[Clip], None] | None = None) -> list[Clip]:
-    """Every segment's clip, in order; failures are collected and reported together at the end."""
+    """Every segment's clip, in order; failures are collected and reported together at the end,
+    except an unreachable service: that one reason is the whole story, so it is raised alone."""
     clips: dict[int, Clip] = {}
     failures: dict[int, str] = {}
+    unreachable: list[ServiceUnreachable] = []
 
     def one(segment: Segment) -> None:
         try:
             clips[segment.index] = clip = synthesize_segment(segment, engine, cache, fallback)
             if on_clip:
                 on_clip(clip)
+        except ServiceUnreachable as exc:
+            unreachable.append(exc)
         except SynthesisError as exc:
             failures[segment.index] = str(exc)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, segments))
+    if unreachable:
+        raise unreachable[0]
     if failures:
         raise SynthesisFailed(failures, len(segments))
     return [clips[s.index] for s in segments]

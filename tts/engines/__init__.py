@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sohoa.errors import BadArgsError
-from tts.engines.base import Engine, RateLimiter, SynthesisError
+from tts.engines.base import Engine, RateLimiter, ServiceUnreachable, SynthesisError
 from tts.engines.espeak import EspeakEngine
 from tts.engines.gtts import GTTSEngine
 
 ENGINES: dict[str, type[Engine]] = {"gtts": GTTSEngine, "espeak": EspeakEngine}
 
-__all__ = ["ENGINES", "Engine", "EspeakEngine", "GTTSEngine", "RateLimiter", "SynthesisError", "make_engine"]
+__all__ = ["ENGINES", "Engine", "EspeakEngine", "GTTSEngine", "RateLimiter", "ServiceUnreachable", "SynthesisError", "make_engine"]
 
 
 def make_engine(name: str, **options: Any) -> Engine:
