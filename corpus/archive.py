@@ -6,6 +6,7 @@ Layout::
     originals/ab/ab12…ef.pdf          read-only, named by SHA-256, never modified
     documents/DOC/text.txt             the document's text, pages separated by form feeds
     documents/DOC/pages/0001/…         one folder per page: text, words, hOCR, images
+    deleted/DOC.json                   the record of a deleted document (its original stays)
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from corpus.catalog import Catalog
 from corpus.models import Page, Word
-from sohoa.errors import NotFoundError
+from corpus.records import DELETED, METADATA, PAGE_RECORD, document_record, page_record
+from sohoa.errors import DamagedArchiveError, NotFoundError
 from sohoa.settings import Settings
 
 CHUNK = 1 << 20
@@ -57,11 +59,19 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 
 
 class Archive:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, rebuilding: bool = False) -> None:
+        """Open the archive; a folder nobody may write (a read-only medium or share) is opened for
+        reading only. A catalog that is gone while originals or pages remain is refused (it would
+        be recreated empty and hide them) unless ``rebuilding`` (``sohoa rebuild-catalog``)."""
         self.settings = settings
         self.root = settings.home
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.database_url)
+        self.read_only = self.root.is_dir() and not os.access(self.root, os.W_OK)
+        if not self.read_only:
+            self.root.mkdir(parents=True, exist_ok=True)
+        if not rebuilding:
+            refuse_lost_catalog(settings)
+        self.catalog = Catalog(settings.database_url, on_document_change=self.write_document_record,
+                               read_only=self.read_only)
 
     @classmethod
     def open(cls, home: str | Path | None = None) -> "Archive":
@@ -110,7 +120,9 @@ class Archive:
         final = self.page_dir(page.doc_id, page.page_no)
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
+        page.files = {name: self.relative(final / name) for name in files}
         try:
+            (staging / PAGE_RECORD).write_text(page_record(page), encoding="utf-8")
             for name, content in files.items():
                 target = staging / name
                 if isinstance(content, Path):
@@ -123,7 +135,6 @@ class Archive:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        page.files = {name: self.relative(final / name) for name in files}
         self.catalog.save_page(page)
         return page
 
@@ -141,10 +152,38 @@ class Archive:
         write_atomic(target, text)
         return target
 
+    def write_document_record(self, doc_id: str) -> None:
+        """Mirror a document's catalog row into documents/DOC/metadata.json (corpus.records)."""
+        doc = self.catalog.document(doc_id)
+        if doc is not None:
+            write_atomic(self.document_dir(doc_id) / METADATA, document_record(doc))
+
     def delete_document(self, doc_id: str) -> None:
-        """Forget a document's derived files and rows; its original stays: originals are never destroyed."""
+        """Forget a document's derived files and rows; its original stays: originals are never destroyed.
+
+        Its record moves to deleted/DOC.json, which says why its original has no catalog row
+        (``verify`` and ``rebuild-catalog`` read it)."""
+        doc = self.catalog.document(doc_id)
+        if doc is not None:
+            write_atomic(self.root / DELETED / f"{doc_id}.json", document_record(doc))
         self.catalog.delete_document(doc_id)
         shutil.rmtree(self.document_dir(doc_id), ignore_errors=True)
+
+
+def refuse_lost_catalog(settings: Settings) -> None:
+    """A local catalog that is missing or empty (0 bytes) while the archive holds originals or
+    pages was lost, not never made: say so, and how to rebuild it, instead of starting afresh."""
+    catalog = settings.home / "catalog.sqlite"
+    if settings.database_url != f"sqlite:///{catalog}":
+        return
+    if catalog.exists() and catalog.stat().st_size > 0:
+        return
+    held = [folder for folder in ("originals", "documents") if any((settings.home / folder).glob("*/*"))]
+    if held:
+        state = "trống / empty (0 bytes)" if catalog.exists() else "mất / missing"
+        raise DamagedArchiveError(
+            f"danh mục / catalog {catalog} is {state} but {' and '.join(held)} hold archived files: "
+            "chạy / run `sohoa rebuild-catalog` to rebuild it from them (docs/repair.md)")
 
 
 def words_json(words: list[Word]) -> str:

@@ -51,6 +51,20 @@ def search(archive: Archive, request: SearchRequest | str, **options: object) ->
         index.close()
 
 
+def missing_from_index(archive: Archive) -> list[str] | None:
+    """The complete documents whose pages are not all in the index (None: there is no index)."""
+    index = open_index(archive)
+    if index is None:
+        return None
+    try:
+        return [doc.id for doc in archive.catalog.documents() if doc.status == "complete" and index.search(
+            SearchRequest(query="", doc_id=doc.id, include_internal=True, limit=1, with_facets=False,
+                          with_boxes=False)
+        ).total_pages < doc.pages_done]
+    finally:
+        index.close()
+
+
 def document_pages(archive: Archive, doc_id: str) -> list[IndexedPage]:
     doc = archive.catalog.document(doc_id)
     if doc is None:

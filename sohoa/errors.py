@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
+import sqlite3
+from collections.abc import Iterator
 from enum import IntEnum
+from pathlib import Path
 
 
 class ExitCode(IntEnum):
@@ -58,3 +63,45 @@ class RemoteServiceError(SohoaError):
 
 class IndexDamagedError(SohoaError):
     exit_code = ExitCode.damaged_index
+
+
+class DiskFullError(SohoaError):
+    exit_code = ExitCode.disk_full
+
+
+NEARLY_FULL = 1 << 20  # bytes free under which a failure of anything is taken for a full disk
+
+
+def disk_full(where: object) -> DiskFullError:
+    return DiskFullError(f"hết chỗ trống trên đĩa / no space left on device: {where}")
+
+
+def explain(exc: BaseException, home: Path | None) -> SohoaError | None:
+    """What a failure from below sohoa means for the user, when it has one meaning: a full disk
+    (ENOSPC anywhere in the chain, or a failure while the archive's disk is full: Prefect reports
+    its own full database as an HTTP 500) or a damaged catalog (SQLite's "malformed")."""
+    for cause in _causes(exc):
+        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+            return disk_full(cause.filename or home or "?")
+        if isinstance(cause, sqlite3.DatabaseError) and ("malformed" in str(cause) or "not a database" in str(cause)):
+            catalog = home / "catalog.sqlite" if home else "catalog.sqlite"
+            return DamagedArchiveError(f"danh mục / catalog {catalog} is damaged ({cause}): chạy / run "
+                                       "`sohoa rebuild-catalog` to rebuild it from the archive folder (docs/repair.md)")
+    try:
+        if home is not None and shutil.disk_usage(home).free < NEARLY_FULL:
+            return disk_full(home)
+    except OSError:
+        pass
+    return None
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        cause = todo.pop()
+        if cause is None or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        yield cause
+        todo += [cause.__cause__, cause.__context__, getattr(cause, "orig", None)]

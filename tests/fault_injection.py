@@ -31,4 +31,4 @@ def one_line(proc: subprocess.CompletedProcess[str]) -> str:
 @dataclass(frozen=True)
 class Ingested:
     home: Path  # a pristine archive: never damage it, copy it (`damageable`)
-    doc_ids: list[str]  # in catalog order: a two-page PDF, then a one-page PNG
+    doc_ids: list[str]  # a two-page PDF, then a one-page PNG

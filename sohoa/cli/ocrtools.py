@@ -75,6 +75,7 @@ def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
     archive = _open(settings)
     doc = _document(archive, doc_id)
     pages = archive.catalog.pages(doc.id)
+    _refuse_missing_pages(archive, doc, pages, PAGE_FILES.get(fmt, "text.pdf" if fmt == "pdf" else "text.txt"))
     if fmt == "txt":
         write_atomic(out, "\f".join(p.text for p in pages) + "\n")
     elif fmt in PAGE_FILES:
@@ -82,14 +83,27 @@ def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
         suffix = PAGE_FILES[fmt].split(".", 1)[1]
         for page in pages:
             source = archive.page_dir(doc.id, page.page_no) / PAGE_FILES[fmt]
-            if source.exists():
-                write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
+            write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
     else:
         from sohoa.ingest import searchable_pdf_of
 
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out, searchable_pdf_of(archive, doc).read_bytes())
     click.echo(f"{doc.id}: {fmt} → {out}")
+
+
+def _refuse_missing_pages(archive: "Archive", doc: "Document", pages: list["Page"], name: str) -> None:
+    """Check before writing anything: an export must not quietly drop a page whose files are gone."""
+    from sohoa.errors import DamagedArchiveError
+
+    numbers = {p.page_no for p in pages}
+    absent = [n for n in range(1, doc.page_count + 1) if n not in numbers]
+    absent += [p.page_no for p in pages if not (archive.page_dir(doc.id, p.page_no) / name).exists()]
+    if absent:
+        raise DamagedArchiveError(
+            f"{doc.id}: trang / page {', '.join(map(str, sorted(absent)))} thiếu / missing "
+            f"({archive.relative(archive.page_dir(doc.id, min(absent)))}/{name}): nothing exported; "
+            "see `sohoa verify` and docs/repair.md")
 
 
 @click.command()

@@ -21,7 +21,8 @@ def ingested(scans, tmp_path_factory: pytest.TempPathFactory) -> Ingested:
                  "Long Biên", "--year", "1985", "--kind", "history", "--jobs", "2", timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     listed = sohoa(home, "docs", "--json")
-    return Ingested(home, [d["id"] for d in json.loads(listed.stdout)])
+    by_pages = sorted(json.loads(listed.stdout), key=lambda d: -d["page_count"])
+    return Ingested(home, [d["id"] for d in by_pages])
 
 
 @pytest.fixture
