@@ -104,9 +104,13 @@ class Archive:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.partial")
-            shutil.copyfile(source, tmp)
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp, target)
+            try:
+                shutil.copyfile(source, tmp)
+                os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+                os.replace(tmp, target)
+            except BaseException:  # a full disk, a kill: no half original stays behind
+                tmp.unlink(missing_ok=True)
+                raise
         return self.relative(target)
 
     # -- pages -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -79,10 +80,15 @@ def disk_full(where: object) -> DiskFullError:
 def explain(exc: BaseException, home: Path | None) -> SohoaError | None:
     """What a failure from below sohoa means for the user, when it has one meaning: a full disk
     (ENOSPC anywhere in the chain, or a failure while the archive's disk is full: Prefect reports
-    its own full database as an HTTP 500) or a damaged catalog (SQLite's "malformed")."""
+    its own full database as an HTTP 500), a read-only archive, or a damaged catalog (SQLite's
+    "malformed")."""
     for cause in _causes(exc):
         if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
-            return disk_full(cause.filename or home or "?")
+            return disk_full(_written(cause, home))
+        if isinstance(cause, OSError) and cause.errno == errno.EROFS:
+            return read_only(_written(cause, home))
+        if isinstance(cause, sqlite3.OperationalError) and "disk is full" in str(cause):
+            return disk_full(home / "catalog.sqlite" if home else "catalog.sqlite")
         if isinstance(cause, sqlite3.DatabaseError) and ("malformed" in str(cause) or "not a database" in str(cause)):
             catalog = home / "catalog.sqlite" if home else "catalog.sqlite"
             return DamagedArchiveError(f"danh mục / catalog {catalog} is damaged ({cause}): chạy / run "
@@ -92,7 +98,19 @@ def explain(exc: BaseException, home: Path | None) -> SohoaError | None:
             return disk_full(home)
     except OSError:
         pass
+    if home is not None and home.is_dir() and not os.access(home, os.W_OK):
+        return read_only(home)  # e.g. Prefect's own database under it could not start
     return None
+
+
+def read_only(where: object) -> SohoaError:
+    return SohoaError(f"kho chỉ đọc / the archive is read-only ({where}): only reading commands work there "
+                      "(docs, show, text, search, verify, export)")
+
+
+def _written(error: OSError, home: Path | None) -> object:
+    """The file that could not be written: a copy's target (filename2), else the file named."""
+    return error.filename2 or error.filename or home or "?"
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from corpus.manifest import read_manifest
 from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
 from ocr.pipeline import OcrOptions
 from sohoa import heap
-from sohoa.errors import ExitCode
+from sohoa.errors import ExitCode, disk_full
 from sohoa.head_start import HEAD_START_PAGES_PER_THREAD, EarlyPage, first_pages, head_start
 from sohoa.ingest import Job, archived_already
 from sohoa.settings import Settings
@@ -159,6 +160,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
             results = run_ingest(settings, jobs_list, options, force=force,
                                  reporter=ProgressReporter(progress, len(jobs_list)), cluster=cluster)
     failures += sum(not r.ok for r in results)
+    if any(f"[Errno {errno.ENOSPC}]" in error for r in results for error in r.errors):
+        raise disk_full(settings.home)  # every later file would fail the same way: one line, its own code
     done = [r.document for r in results if r.ok and r.document] + done_before
     pages = sum(d.page_count for d in done)
     review = sum(d.pages_review for d in done)
