@@ -70,7 +70,10 @@ def _skip_archived(archive: Archive | None, jobs: list[Job]) -> tuple[list[Docum
         return [], jobs
     done, remaining = [], []
     for job in jobs:
-        doc = archived_already(archive, job.path)
+        try:
+            doc = archived_already(archive, job.path)
+        except OSError:  # unreadable: its registration says so, in its own line, and the batch goes on
+            doc = None
         if doc is None:
             remaining.append(job)
         else:
@@ -95,7 +98,7 @@ def _plan(settings: Settings, jobs: list[Job], *, force: bool, early: bool
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # one bad file: its own line
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
               help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access.")
 @click.option("--title", help="Title of the document (tên tài liệu).")
