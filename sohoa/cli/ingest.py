@@ -97,10 +97,25 @@ def _plan(settings: Settings, jobs: list[Job], *, force: bool, early: bool
             archive.close()
 
 
+def _once_each(jobs: list[Job]) -> list[Job]:
+    """The same file named twice (a manifest row and the command line, two rows) is ingested, and
+    counted, once: the first naming's metadata wins."""
+    seen: dict[Path, Job] = {}
+    for job in jobs:
+        key = job.path.resolve()
+        if key in seen:
+            console.print(f"= {job.path}: đã có trong lô / named twice in this batch: ingested once")
+        else:
+            seen[key] = job
+    return list(seen.values())
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # one bad file: its own line
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
               help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access.")
+@click.option("--allow-outside", is_flag=True,
+              help="Let the manifest name files outside its own folder (../x.pdf, absolute paths).")
 @click.option("--title", help="Title of the document (tên tài liệu).")
 @click.option("--commune", help="Commune or ward (xã / phường).")
 @click.option("--district", help="District (quận / huyện).")
@@ -115,8 +130,8 @@ def _plan(settings: Settings, jobs: list[Job], *, force: bool, early: bool
 @click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
               help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, force: bool, jobs: int | None,
-           cluster: str | None, **meta_flags: object) -> ExitCode:
+def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, allow_outside: bool, force: bool,
+           jobs: int | None, cluster: str | None, **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
     Each document's pages are recognised in Vietnamese and stored in the archive with their text,
@@ -129,7 +144,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     failures = 0
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
     jobs_list.extend(Job(path, meta, given_fields(meta_flags)) for path in paths)
-    for row in read_manifest(manifest) if manifest else []:
+    for row in read_manifest(manifest, allow_outside=allow_outside) if manifest else []:
         if row.error:
             errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             failures += 1
@@ -137,6 +152,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
             assert row.path is not None and row.meta is not None
             jobs_list.append(Job(row.path, row.meta, row.fields_given))
 
+    jobs_list = _once_each(jobs_list)
     from ocr.doctor import check_ocr
 
     check_ocr()
