@@ -127,6 +127,10 @@ def make_engine(url: str, read_only: bool = False) -> sa.Engine:
 
 
 class Catalog:
+    # Called with a document's id after its row was added or changed: the archive mirrors the row
+    # to disk (documents/DOC/metadata.json), so that a lost catalog can be rebuilt.
+    on_document_change: Callable[[str], None] | None = None
+
     def __init__(self, url: str, on_document_change: Callable[[str], None] | None = None,
                  read_only: bool = False) -> None:
         from corpus.migrations import upgrade
@@ -136,9 +140,7 @@ class Catalog:
         self.engine = make_engine(url, self.read_only)
         if not self.read_only:  # a read-only catalog is read as it is: migrating would write
             upgrade(self.engine)
-        # Called with a document's id after its row was added or changed: the archive mirrors the
-        # row to disk (documents/DOC/metadata.json), so that a lost catalog can be rebuilt.
-        self.on_document_change = on_document_change or (lambda doc_id: None)
+        self.on_document_change = on_document_change
 
     @property
     def dialect(self) -> str:
@@ -157,7 +159,8 @@ class Catalog:
         )
         with self.engine.begin() as conn:
             conn.execute(documents.insert().values(**row))
-        self.on_document_change(doc.id)
+        if self.on_document_change:
+            self.on_document_change(doc.id)
 
     def update_document(self, doc_id: str, **values: Any) -> None:
         if "meta" in values:
@@ -165,7 +168,8 @@ class Catalog:
             values.update({f: getattr(meta, f) for f in _META_FIELDS})
         with self.engine.begin() as conn:
             conn.execute(documents.update().where(documents.c.id == doc_id).values(updated_at=now(), **values))
-        self.on_document_change(doc_id)
+        if self.on_document_change:
+            self.on_document_change(doc_id)
 
     def document(self, doc_id: str) -> Document | None:
         found = self.documents(ids=[doc_id])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -32,3 +33,11 @@ def one_line(proc: subprocess.CompletedProcess[str]) -> str:
 class Ingested:
     home: Path  # a pristine archive: never damage it, copy it (`damageable`)
     doc_ids: list[str]  # a two-page PDF, then a one-page PNG
+
+
+def one_page_scan(scans, folder: Path, name: str) -> Path:  # noqa: ANN001 (tests.conftest.ScanBox)
+    """The suite's one-page scan (made once a session), copied to ``folder/name``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    shutil.copy(scans.get("faults-resolution.png", pages=1, variant="clean", seed=22), target)
+    return target

@@ -3,7 +3,6 @@ encoding, naming files outside their folder, naming one file twice. A real `soho
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from PIL import Image
 
 from corpus.manifest import read_manifest
 from sohoa.errors import ExitCode
-from tests.fault_injection import sohoa
+from tests.fault_injection import one_page_scan, sohoa
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"  # CP1258 keeps these five as combining marks
 
@@ -29,8 +28,7 @@ def cp1258(text: str) -> bytes:
 
 def test_a_cp1258_manifest_is_read_and_a_row_in_no_encoding_is_refused_alone(scans, tmp_path: Path) -> None:
     box = tmp_path / "hop-ho-so"
-    box.mkdir()
-    shutil.copy(scans.get("faults-resolution.png", pages=1, variant="clean", seed=22), box / "trang.png")
+    one_page_scan(scans, box, "trang.png")
     manifest = box / "bang-ke.csv"
     manifest.write_bytes(cp1258("file,title,commune,district,year,kind\n"
                                 "trang.png,Nghị quyết Đảng ủy phường,Cự Khối,Long Biên,1985,resolution\n")
@@ -44,9 +42,7 @@ def test_a_cp1258_manifest_is_read_and_a_row_in_no_encoding_is_refused_alone(sca
 
 def test_a_manifest_may_not_reach_outside_its_folder_unless_allowed(scans, tmp_path: Path) -> None:
     box = tmp_path / "hop-ho-so"
-    box.mkdir()
-    inside = box / "trang.png"
-    shutil.copy(scans.get("faults-resolution.png", pages=1, variant="clean", seed=22), inside)
+    inside = one_page_scan(scans, box, "trang.png")
     outside = tmp_path / "ngoai.png"
     with Image.open(inside) as page:  # another page: the same one cropped
         page.crop((0, 0, page.width, page.height * 2 // 3)).save(outside)

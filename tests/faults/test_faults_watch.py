@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from tests.fault_injection import sohoa
+from tests.fault_injection import one_page_scan, sohoa
 
 
 def test_a_symlink_in_the_inbox_is_refused_in_one_line_and_nothing_is_archived(scans, tmp_path: Path) -> None:
-    private = tmp_path / "private"
-    private.mkdir()
-    secret = private / "noi-bo.png"
-    shutil.copy(scans.get("faults-resolution.png", pages=1, variant="clean", seed=22), secret)
+    secret = one_page_scan(scans, tmp_path / "private", "noi-bo.png")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "tai-lieu.png").symlink_to(secret)
