@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corpus.archive import Archive
+from corpus.archive import Archive, refuse_lost_catalog
 from corpus.manifest import read_manifest
 from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
 from ocr.pipeline import OcrOptions
@@ -59,6 +59,7 @@ class ProgressReporter:
 
 def _open_archive(settings: Settings) -> Archive | None:
     """The archive, if there is one to look in (a new local archive has no catalog yet)."""
+    refuse_lost_catalog(settings)  # a lost catalog is said before Prefect starts, not once per file
     if not (settings.home / "catalog.sqlite").exists() and settings.database_url.startswith("sqlite"):
         return None
     return Archive(settings)

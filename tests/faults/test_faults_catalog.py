@@ -21,7 +21,7 @@ def test_an_emptied_catalog_is_refused_not_recreated_and_rebuilt_from_the_folder
                                                                                damageable: Path) -> None:
     before = documents(damageable)
     (damageable / "catalog.sqlite").write_bytes(b"")
-    for command in (["verify"], ["docs"], ["reindex"]):
+    for command in (["verify"], ["docs"], ["reindex"], ["ingest", str(damageable / "originals")]):
         refused = sohoa(damageable, *command)
         assert refused.returncode == ExitCode.damaged_archive, command
         assert "catalog.sqlite" in one_line(refused) and "sohoa rebuild-catalog" in one_line(refused)
