@@ -55,8 +55,7 @@ def bulletin_page(request: Request, slug: str) -> Response:
     return render(request, "bulletin.html", {
         "b": item, "files": files, "cues": item.cues(), "chapters": item.meta.chapters, "speeds": SPEEDS,
         "polls": page_polls(request, item.slug), "page_url": urls.absolute(request, f"/audio/{item.slug}/"),
-        "offline_files": [f"/audio/{item.slug}/{n}" for n in (item.meta.file, item.meta.captions, item.meta.cover)
-                          if n in files],
+        "offline_files": [f"/audio/{item.slug}/{n}" for n in files],  # what "keep for offline" fetches
         "listens": [(display_date(day), count) for _, day, count in plays] if plays is not None else None})
 
 

@@ -40,7 +40,8 @@ function offlineList(cache) {
   }).then(function (items) {
     var body = '<!doctype html><html lang="vi"><head><meta charset="utf-8">' +
       '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Không có mạng</title>' +
-      '<link rel="stylesheet" href="/static/style.css"></head><body><main id="main"><h1>Không có mạng</h1>' +
+      '<link rel="stylesheet" href="/static/style.css"><link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' +
+      '</head><body><main id="main"><h1>Không có mạng</h1>' +
       (items.length ? '<p class="lead">Các bản tin đã lưu vẫn nghe được:</p><ul class="cards" id="saved">' +
         items.join("") + "</ul>" : "<p>Chưa có bản tin nào được lưu để nghe khi không có mạng.</p>") +
       "</main></body></html>";

@@ -8,7 +8,8 @@
   navigator.serviceWorker.register("/audio/offline.js", { scope: "/audio/" }).catch(function () {});
 
   function keep(cache, url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+    // no-store: the browser's HTTP cache may hold only the ranges the player asked for (a 206).
+    return fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (!response.ok) throw new Error(url);
       return cache.put(url, response);
     });
