@@ -33,18 +33,32 @@ def prepare_cover(source: Path, dest: Path) -> Path:
     return dest
 
 
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Lines of whole words no wider than ``width`` pixels (a longer word stands alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def draw_cover(title: str, publisher: str, dest: Path, issue: str = "") -> Path:
     """A plain square cover: the title large, the publisher and the issue number below."""
     img = Image.new("RGB", (SIZE, SIZE), BACKGROUND)
     draw = ImageDraw.Draw(img)
     margin = 120
     draw.rectangle((margin, margin, SIZE - margin, margin + 24), fill=ACCENT)
-    big = ImageFont.truetype(FONT, 118)
-    lines = textwrap.wrap(title, width=18)[:5]
+    for size in (118, 100, 84, 72):  # the largest type in which the title fits in five lines
+        big = ImageFont.truetype(FONT, size)
+        lines = _wrap(draw, title, big, SIZE - 2 * margin)
+        if len(lines) <= 5:
+            break
     y = margin + 120
-    for line in lines:
+    for line in lines[:5]:
         draw.text((margin, y), line, font=big, fill=INK)
-        y += 150
+        y += round(size * 1.27)
     small = ImageFont.truetype(FONT_PLAIN, 64)
     footer = [line for line in (f"Số {issue}" if issue else "", *textwrap.wrap(publisher, width=34)[:2]) if line]
     y = SIZE - margin - 90 * len(footer)

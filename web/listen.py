@@ -20,7 +20,7 @@ from web.render import render
 from web.site import HERE, site_of
 
 router = APIRouter(include_in_schema=False)
-SPEEDS = [("0.75", "0,75×"), ("1", "1× (thường)"), ("1.25", "1,25×"), ("1.5", "1,5×"), ("1.75", "1,75×"), ("2", "2×")]
+SPEEDS = [("0.75", "0,75×"), ("1", "1×"), ("1.25", "1,25×"), ("1.5", "1,5×"), ("1.75", "1,75×"), ("2", "2×")]
 SIGN_IN = "/members"  # the member sign-in form; it takes ``next``, a local path to return to
 
 

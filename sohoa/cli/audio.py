@@ -176,6 +176,6 @@ def audiobook(settings: Settings, source: str | None, doc_id: str | None, engine
                                       if meta.fallback_segments else ""))
     if p.polls:
         _store_polls(settings, result.metadata.slug, p.polls)
-    console.print(f"mã QR / QR code → {result.page_url}")
+    console.print(f"mã QR / QR code → {result.page_url}", soft_wrap=True)
     click.echo(str(result.audio))
     return ExitCode.ok
