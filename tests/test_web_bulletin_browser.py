@@ -3,37 +3,24 @@ listen with the network cut, and sign in from an internal bulletin's QR link."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.test_web_browser import CHROMIUM, SHOTS, browser, pytestmark  # noqa: F401 (fixture, skip mark)
-from tests.web_fixtures import MEMBER_TOKEN, build_archive
+from tests.web_fixtures import MEMBER_TOKEN, build_archive, served
 
 PHONE = {"width": 360, "height": 780}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
-    """The app with member sign-in on, on a free loopback port, served by uvicorn in a thread."""
-    import uvicorn
-
+    """The app with member sign-in on, on a free loopback port."""
     from web import create_app
 
     archive, slugs = build_archive(tmp_path_factory.mktemp("web-phone") / "archive")
-    srv = uvicorn.Server(uvicorn.Config(create_app(archive.settings, member_token=MEMBER_TOKEN), host="127.0.0.1",
-                                        port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}", slugs
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(archive.settings, member_token=MEMBER_TOKEN)) as base:
+        yield base, slugs
     archive.close()
 
 
