@@ -136,3 +136,30 @@ def test_audiobook_of_an_internal_document_stays_internal(tmp_path: Path, capsys
     assert (meta["access"], meta["source_doc"], meta["title"]) == ("internal", "bt0000000001", "Bản tin nội bộ tháng 2")
     feed = feedparser.parse((home / "audio" / "feed.xml").read_bytes())
     assert not feed.bozo and feed.entries == []  # the public feed never lists it
+
+
+def test_poll_and_listens_commands_on_a_published_bulletin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    from corpus.archive import Archive
+    from corpus.listens import record_play
+    from sohoa.settings import Settings
+
+    home = tmp_path / "archive"
+    folder = home / "audio" / "ban-tin-so-5"
+    folder.mkdir(parents=True)
+    (folder / "audiobook.json").write_text(json.dumps({"slug": folder.name, "title": "Số 5", "file": "a.mp3",
+                                                       "duration": 60}), encoding="utf-8")
+    assert run_cli(["--archive", str(home), "poll", "add", "ban-tin-so-5", "Chỉ một lựa chọn?", "Có"]) == 1
+    assert "2–12 lựa chọn" in capsys.readouterr().err
+    assert run_cli(["--archive", str(home), "poll", "add", "khong-co", "Hỏi?", "Có", "Không"]) == 8
+    assert run_cli(["--archive", str(home), "poll", "add", "ban-tin-so-5", "Hỏi?", "Có", "Không"]) == 0
+    archive = Archive(Settings.from_env(home))
+    record_play(archive.catalog.engine, "ban-tin-so-5", dt.date(2026, 12, 1))
+    archive.close()
+    capsys.readouterr()
+    assert run_cli(["--archive", str(home), "listens", "ban-tin-so-5"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-12-01" in out and "ban-tin-so-5" in out
+    assert run_cli(["--archive", str(home), "poll", "results", "ban-tin-so-5"]) == 0
+    assert "#1 Hỏi? (0 ý kiến)" in capsys.readouterr().out
