@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
@@ -25,14 +26,21 @@ SITE = "https://tuyengiao.example.vn"
 INFO = dict(issue="3", date="2023-02-15", publisher="Quận ủy Long Biên")
 
 
-def make(audio: Path, publishing: Publishing, folder: str | None = None) -> Result:
-    p = plan(SHORT_BULLETIN, BulletinInfo(**INFO))
-    clips = synthesize_all(p.segments, EspeakEngine(), SegmentCache(audio / ".cache"), workers=2)
-    return finish(p, clips, audio / (folder or p.slug), publishing, primary_engine="espeak")
+@pytest.fixture(scope="module")
+def make(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Result]:
+    """Publish the short bulletin; its speech is synthesised once for the whole module."""
+    cache = SegmentCache(tmp_path_factory.mktemp("segments"))
+
+    def publish(audio: Path, publishing: Publishing, folder: str | None = None) -> Result:
+        p = plan(SHORT_BULLETIN, BulletinInfo(**INFO))
+        clips = synthesize_all(p.segments, EspeakEngine(), cache, workers=2)
+        return finish(p, clips, audio / (folder or p.slug), publishing, primary_engine="espeak")
+
+    return publish
 
 
 @pytest.fixture(scope="module")
-def m4b(tmp_path_factory: pytest.TempPathFactory) -> Result:
+def m4b(make: Callable[..., Result], tmp_path_factory: pytest.TempPathFactory) -> Result:
     audio = tmp_path_factory.mktemp("archive") / "audio"
     return make(audio, Publishing(SITE, fmt="m4b", owner_email="tuyengiao@example.vn"), folder="so-3")
 
@@ -51,14 +59,14 @@ def test_public_address_is_kept_without_trailing_slash() -> None:
         published_base_url("bantin.example.vn")  # no scheme: a phone could not open it
 
 
-def test_refused_before_anything_is_written(tmp_path: Path) -> None:
+def test_refused_before_anything_is_written(make: Callable[..., Result], tmp_path: Path) -> None:
     with pytest.raises(BadArgsError):
         make(tmp_path / "audio", Publishing("http://localhost:8000"))
     assert not (tmp_path / "audio" / "feed.xml").exists()
     assert not list((tmp_path / "audio").glob("*/qr.png"))
 
 
-def test_folder_name_must_be_a_serveable_path(tmp_path: Path) -> None:
+def test_folder_name_must_be_a_serveable_path(make: Callable[..., Result], tmp_path: Path) -> None:
     with pytest.raises(BadArgsError, match="/audio/"):
         make(tmp_path / "audio", Publishing(SITE), folder="Bản tin số 3")
 
@@ -123,7 +131,7 @@ def test_m4b_has_cover_art_and_true_peak_below_minus_one(m4b: Result) -> None:
     assert m4b.metadata.true_peak <= -1.0
 
 
-def test_mp3_carries_the_editors_cover_as_apic(tmp_path: Path) -> None:
+def test_mp3_carries_the_editors_cover_as_apic(make: Callable[..., Result], tmp_path: Path) -> None:
     from PIL import Image
 
     photo = tmp_path / "anh-bia.png"
