@@ -98,7 +98,8 @@ class ProgressReporter:
               help="gtts: Google's voice, online. espeak: espeak-ng, offline and robotic.")
 @click.option("--fallback", is_flag=True, help="If gTTS fails for a segment, speak it with espeak (recorded).")
 @click.option("--format", "fmt", type=click.Choice(["mp3", "m4b"]), default="mp3", show_default=True)
-@click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Cover image (JPEG/PNG).")
+@click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Cover image (JPEG/PNG), cropped to a square (default: one drawn with the title and publisher).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for this bulletin (default <archive>/audio/<date>-<title>/; feed.xml goes one level up). "
                    "Its name is the bulletin's address /audio/<name>/ on `sohoa serve`, which serves <archive>/audio/.")
@@ -152,10 +153,11 @@ def audiobook(settings: Settings, source: str | None, doc_id: str | None, engine
     folder = out or settings.home / "audio" / p.slug
     check_folder(folder)
     if folder.absolute().parent != (settings.home / "audio").absolute():
-        console.print(f"[yellow]lưu ý: `sohoa serve` chỉ phục vụ {settings.home / 'audio'}/; chép {folder.name}/ "
-                      "vào đó để mã QR mở được trang nghe[/yellow]")
+        console.print(f"[yellow]lưu ý: `sohoa serve` chỉ phục vụ {settings.home / 'audio'}/; "
+                      f"chép {folder.name}/ vào đó để mã QR mở được trang nghe[/yellow]")
     if not publishing.owner_email:
-        console.print("[yellow]lưu ý: podcast chưa có email chủ sở hữu (--owner-email hoặc SOHOA_OWNER_EMAIL): "
+        console.print("[yellow]lưu ý: podcast chưa có email chủ sở hữu "
+                      "(--owner-email hoặc SOHOA_OWNER_EMAIL): "
                       "các thư mục podcast sẽ từ chối[/yellow]")
     cache = SegmentCache(settings.home / "audio" / ".cache")
     workers = workers or (2 if engine == "gtts" else settings.jobs)

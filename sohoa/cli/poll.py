@@ -56,7 +56,7 @@ def add(settings: Settings, bulletin: str, question: str, choices: tuple[str, ..
 
     \b
     Example:
-      sohoa poll add 2024-03-10-ban-tin-dang-bo-phuong "Giờ sinh hoạt nào thuận tiện?" "Sáng thứ Bảy" "Tối thứ Năm"
+      sohoa poll add 2024-03-10-ban-tin-phuong "Giờ sinh hoạt nào thuận tiện?" "Sáng thứ Bảy" "Tối thứ Năm"
     """
     spec = check_spec(question, choices)
     with _archive(settings, bulletin) as archive:
