@@ -105,6 +105,16 @@ class PollStore:
                 self.add(bulletin, spec)
         return self.polls(bulletin)
 
+    def remove(self, bulletin: str, poll_id: int) -> Poll:
+        """Delete a poll with its choices and answers (a poll whose wording was corrected, say)."""
+        poll = self.poll(bulletin, poll_id)
+        # Children first, explicitly: SQLite cascades only where its foreign_keys pragma is on.
+        with self.engine.begin() as conn:
+            for table in (poll_answers, poll_choices):
+                conn.execute(table.delete().where(table.c.poll_id == poll_id))
+            conn.execute(polls.delete().where(polls.c.id == poll_id))
+        return poll
+
     def polls(self, bulletin: str) -> list[Poll]:
         votes = (sa.select(poll_answers.c.poll_id, poll_answers.c.choice_id, sa.func.count().label("votes"))
                  .group_by(poll_answers.c.poll_id, poll_answers.c.choice_id).subquery())

@@ -163,3 +163,5 @@ def test_poll_and_listens_commands_on_a_published_bulletin(tmp_path: Path, capsy
     assert "2026-12-01" in out and "ban-tin-so-5" in out
     assert run_cli(["--archive", str(home), "poll", "results", "ban-tin-so-5"]) == 0
     assert "#1 Hỏi? (0 ý kiến)" in capsys.readouterr().out
+    assert run_cli(["--archive", str(home), "poll", "remove", "ban-tin-so-5", "1"]) == 0
+    assert run_cli(["--archive", str(home), "poll", "remove", "ban-tin-so-5", "1"]) == 8

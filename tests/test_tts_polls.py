@@ -67,6 +67,10 @@ def test_answers_replace_count_and_come_back(catalog_url: str) -> None:
         with pytest.raises(NotFoundError):
             store.answer("ban-khac", first.id, "trinh-duyet-a-000000", 1)  # a poll belongs to its bulletin
         assert store.polls("ban-khac") == []
+        assert store.remove("ban-tin-3", second.id).question == "Bạn nghe bản tin bằng gì?"
+        assert [p.id for p in store.polls("ban-tin-3")] == [first.id]
+        with pytest.raises(NotFoundError):
+            store.remove("ban-tin-3", second.id)
 
         record_play(catalog.engine, "ban-tin-3", dt.date(2026, 3, 1))
         record_play(catalog.engine, "ban-tin-3", dt.date(2026, 3, 1))

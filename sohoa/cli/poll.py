@@ -65,6 +65,22 @@ def add(settings: Settings, bulletin: str, question: str, choices: tuple[str, ..
     return ExitCode.ok
 
 
+@poll.command("remove")
+@click.argument("bulletin")
+@click.argument("poll_id", type=int, metavar="POLL")
+@click.pass_obj
+def remove(settings: Settings, bulletin: str, poll_id: int) -> ExitCode:
+    """Remove poll number POLL (see `sohoa poll results`) from BULLETIN, with its answers.
+
+    Correcting a ```poll block and running `sohoa audiobook` again adds the corrected poll beside
+    the old one: remove the old one with this.
+    """
+    with _archive(settings, bulletin) as archive:
+        gone = PollStore(archive.catalog.engine).remove(bulletin, poll_id)
+    console.print(f"đã xóa phiếu thăm dò số {gone.id}: {gone.question} ({gone.total} ý kiến)")
+    return ExitCode.ok
+
+
 @poll.command("results")
 @click.argument("bulletin")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout: poll, question, choice, label, votes, percent.")
