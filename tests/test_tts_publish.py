@@ -151,9 +151,11 @@ def test_qr_code_decodes_to_the_listening_page(m4b: Result) -> None:
 
 
 def test_old_metadata_files_still_load(tmp_path: Path) -> None:
-    (tmp_path / "audiobook.json").write_text(json.dumps({
-        "title": "Bản tin cũ", "slug": "ban-tin-cu", "file": "ban-tin-cu.mp3", "duration": 12.5,
+    folder = tmp_path / "ban-tin-cu"  # the folder names the bulletin, whatever the file says
+    folder.mkdir()
+    (folder / "audiobook.json").write_text(json.dumps({
+        "title": "Bản tin cũ", "slug": "ten-khac", "file": "ban-tin-cu.mp3", "duration": 12.5,
         "chapters": [{"title": "Mở đầu", "start": 0, "end": 12.5}], "a_field_from_the_future": 1}), "utf-8")
-    meta = AudiobookMeta.read(tmp_path)
+    meta = AudiobookMeta.read(folder)
     assert meta.id == bulletin_guid("ban-tin-cu") and meta.chapters[0].title == "Mở đầu"
     assert meta.display_date == "" and meta.access == "public"

@@ -91,7 +91,7 @@ class AudiobookMeta:
         data = json.loads((folder / FILE).read_text("utf-8"))
         if not isinstance(data, dict):
             raise ValueError(f"{folder / FILE}: not an object")
-        return cls.from_dict(data)
+        return cls.from_dict({**data, "slug": folder.name})  # the folder is the address: /audio/<slug>/
 
 
 def display_date(iso: str) -> str:

@@ -7,7 +7,7 @@ says ``"access": "internal"`` is treated like an internal document.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sohoa.errors import NotFoundError
@@ -99,7 +99,7 @@ def bulletin_file(site: Site, slug: str, name: str, member: bool) -> tuple[Path,
 
 def feed(site: Site, member: bool, base_url: str) -> bytes:
     """The podcast feed over the bulletins this request may see (rebuilt: the file on disk lists all)."""
-    return feed_xml([replace(b.meta, slug=b.slug) for b in bulletins(site, member)], base_url)
+    return feed_xml([b.meta for b in bulletins(site, member)], base_url)
 
 
 def parse_webvtt(text: str) -> list[Cue]:
