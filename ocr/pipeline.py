@@ -100,7 +100,7 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
         steps=steps,
     )
     files.update({"text.txt": result.text, "words.json": words_json(result.words), "page.hocr": result.hocr,
-                  "page.alto.xml": result.alto, "text.pdf": result.text_pdf})
+                  "page.alto.xml": result.alto})
     return PageOutcome(page, files)
 
 
