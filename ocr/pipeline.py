@@ -88,7 +88,7 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
         files["processed.tif"] = encode_processed(gray, prepared.binary)
         return PageOutcome(_blank_page(doc_id, page_no, width, height, prepared.dpi, steps), files)
     psm, columns = (options.psm, None) if options.psm else choose_psm(gray)
-    result = recognize(gray, prepared.dpi, RecognizeOptions(language=options.language, psm=psm))
+    result = recognize(gray, prepared.dpi, RecognizeOptions(language=options.language, psm=psm), page_no)
     # Tesseract's own black-and-white page, kept as it wrote it (G4 TIFF, ~0.07 MB): no re-encoding
     files["processed.tif"] = result.thresholded or encode_processed(gray, prepared.binary)
     quality = assess(((w.text, w.confidence) for w in result.words), options.review)

@@ -92,8 +92,9 @@ def _traineddata_fingerprint(lang: str) -> str:
     return "unknown location"
 
 
-def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResult:
-    """Run Tesseract once on a page image; return NFC text, words with boxes, and hOCR."""
+def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions, page_no: int = 1) -> OcrResult:
+    """Run Tesseract once on page ``page_no``'s image; return NFC text, words with boxes, hOCR and
+    ALTO (whose boxes fall on the page's image.jpg, which they name)."""
     language_data(options.language)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         # BMP, not PGM: Leptonica reads a BMP a row at a time, but a PGM at ~150 instructions a
@@ -120,5 +121,5 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         thresholded_bytes = thresholded.read_bytes() if thresholded.exists() else b""
     software = f"tesseract {tesseract_version()}"
     return OcrResult(text=text_of(table), words=words_of(table), psm=options.psm,
-                     hocr=hocr_of(table, software=software, dpi=dpi, language=options.language),
-                     alto=alto_of(table, software), thresholded=thresholded_bytes)
+                     hocr=hocr_of(table, software=software, dpi=dpi, language=options.language, page_no=page_no),
+                     alto=alto_of(table, software, page_no=page_no, language=options.language), thresholded=thresholded_bytes)

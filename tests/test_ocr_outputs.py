@@ -19,6 +19,7 @@ from sohoa import ingest as steps
 from sohoa.cli import main
 from sohoa.samples.render import render_pages
 from sohoa.settings import Settings
+from tests.alto_schema import assert_valid_alto
 
 
 def _ingest(home: Path, path: Path) -> tuple[Archive, str]:
@@ -75,6 +76,12 @@ def test_alto_carries_word_confidences(skewed_typewriter, tmp_path: Path, capsys
     confidences = [float(c) for c in re.findall(r'WC="([0-9.]+)"', alto)]
     assert len(confidences) > 100 and all(0 <= c <= 1 for c in confidences)
     assert "Đảng" in alto or "ĐẢNG" in alto
+    for page_no in (1, 2):  # each page valid ALTO 3.0, numbered, naming the image shipped with it
+        root = assert_valid_alto((tmp_path / "alto" / f"page-{page_no:04d}.alto.xml").read_bytes())
+        assert root.find(".//{*}Page").get("PHYSICAL_IMG_NR") == str(page_no)
+        assert root.find(".//{*}sourceImageInformation/{*}fileName").text == f"page-{page_no:04d}.jpg"
+        with Image.open(tmp_path / "alto" / f"page-{page_no:04d}.jpg") as image:
+            assert image.size == (int(root.find(".//{*}Page").get("WIDTH")), int(root.find(".//{*}Page").get("HEIGHT")))
 
 
 def test_searchable_pdf_reads_back_every_diacritic_and_stays_small(skewed_typewriter, tmp_path: Path, capsys) -> None:
@@ -96,7 +103,11 @@ def test_export_txt_and_hocr(skewed_typewriter, tmp_path: Path, capsys) -> None:
     assert _run(capsys, "--archive", str(home), "export", doc_id, "--format", "txt", "--out", str(tmp_path / "d.txt"))[0] == 0
     assert (tmp_path / "d.txt").read_text(encoding="utf-8").count("\f") == 1
     assert _run(capsys, "--archive", str(home), "export", doc_id, "--format", "hocr", "--out", str(tmp_path / "h"))[0] == 0
-    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["page-0001.hocr", "page-0002.hocr"]
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["page-0001.hocr", "page-0001.jpg",
+                                                                 "page-0002.hocr", "page-0002.jpg"]
+    hocr = (tmp_path / "h" / "page-0002.hocr").read_text(encoding="utf-8")
+    assert 'xml:lang="vi"' in hocr and "ocrp_lang" in hocr and "title='image \"page-0002.jpg\"" in hocr
+    assert "ppageno 1;" in hocr
     code, out = _run(capsys, "--archive", str(home), "export", "nosuchdoc", "--format", "txt", "--out", str(tmp_path / "x"))
     assert code == 8 and out.count("\n") == 1
 

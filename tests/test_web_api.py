@@ -98,10 +98,13 @@ def test_downloads(client: TestClient, site) -> None:  # noqa: ANN001
     assert alto.status_code == 200 and "attachment" in alto.headers["content-disposition"]
     text = client.get("/documents/cukhoi/text.txt")
     assert text.status_code == 200 and text.text.count("\f") == 2
+    assert 'filename="lich-su-dang-bo-xa-cu-khoi-1985.txt"' in text.headers["content-disposition"]
     assert client.get("/documents/cukhoi/searchable.pdf").status_code == 404  # not exported yet
     home = site[0].app.state.site.archive.document_dir("cukhoi")
     (home / "searchable.pdf").write_bytes(b"%PDF-1.4\n%test\n")
-    assert client.get("/documents/cukhoi/searchable.pdf").content.startswith(b"%PDF")
+    pdf = client.get("/documents/cukhoi/searchable.pdf")
+    assert pdf.content.startswith(b"%PDF")  # named from its title and year
+    assert 'filename="lich-su-dang-bo-xa-cu-khoi-1985.pdf"' in pdf.headers["content-disposition"]
     assert "PDF tìm kiếm được" in client.get("/documents/cukhoi", headers=HTML).text
     (home / "searchable.pdf").unlink()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
+from corpus.export import download_name
 from search_index import SearchResults
 from sohoa.errors import NotFoundError
 from web import library
@@ -91,13 +92,14 @@ def document_text(request: Request, doc_id: str) -> Response:
     site = site_of(request)
     doc = library.document(site, doc_id, is_member(request))
     return PlainTextResponse(library.document_text(site, doc), headers={
-        "Content-Disposition": f'attachment; filename="{doc.id}.txt"'})
+        "Content-Disposition": f'attachment; filename="{download_name(doc, "txt")}"'})
 
 
 @router.get("/documents/{doc_id}/searchable.pdf")
 def document_pdf(request: Request, doc_id: str) -> Response:
     site = site_of(request)
-    path = library.searchable_pdf(site, library.document(site, doc_id, is_member(request)))
+    doc = library.document(site, doc_id, is_member(request))
+    path = library.searchable_pdf(site, doc)
     if path is None:
         raise NotFoundError(f"{doc_id}: chưa có PDF tìm kiếm được / no searchable PDF yet")
-    return FileResponse(path, media_type="application/pdf", filename=f"{doc_id}.pdf")
+    return FileResponse(path, media_type="application/pdf", filename=download_name(doc, "pdf"))

@@ -58,14 +58,14 @@ def _recognise(file: Path) -> str:
 
 
 EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf")
-PAGE_FILES = {"hocr": "page.hocr", "alto": "page.alto.xml"}
 
 
 @click.command()
 @click.argument("doc_id")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="txt", show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
-              help="File to write (txt, pdf), or folder for one file per page (hocr, alto).")
+              help="File to write (txt, pdf), or folder for one file per page (hocr, alto) with the page "
+                   "image its boxes fall on (page-0001.alto.xml and page-0001.jpg).")
 @click.pass_obj
 def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
     """Export a document's OCR: text, hOCR or ALTO per page, or a searchable PDF."""
@@ -77,13 +77,12 @@ def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
     pages = archive.catalog.pages(doc.id)
     if fmt == "txt":
         write_atomic(out, "\f".join(p.text for p in pages) + "\n")
-    elif fmt in PAGE_FILES:
+    elif fmt in ("hocr", "alto"):
+        from corpus.export import page_files
+
         out.mkdir(parents=True, exist_ok=True)
-        suffix = PAGE_FILES[fmt].split(".", 1)[1]
-        for page in pages:
-            source = archive.page_dir(doc.id, page.page_no) / PAGE_FILES[fmt]
-            if source.exists():
-                write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
+        for name, content in page_files(archive, doc, fmt):
+            write_atomic(out / name, content)
     else:
         from sohoa.ingest import searchable_pdf_of
 
