@@ -31,6 +31,8 @@ documents = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("collection", sa.Text, nullable=False, default=""),
     sa.Column("access", sa.String(16), nullable=False),
+    sa.Column("commune_type", sa.String(16), nullable=False, default=""),
+    sa.Column("district_type", sa.String(16), nullable=False, default=""),
     sa.Column("original_name", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("original_path", sa.Text, nullable=False),
@@ -76,7 +78,8 @@ events = sa.Table(
 sa.Index("ix_documents_district_commune", documents.c.district, documents.c.commune)
 sa.Index("ix_events_run_id", events.c.run_id)
 
-_META_FIELDS = ("title", "commune", "district", "province", "year", "kind", "collection", "access")
+_META_FIELDS = ("title", "commune", "district", "province", "year", "kind", "collection", "access",
+                "commune_type", "district_type")
 
 
 def now() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from corpus.places import COMMUNE_TYPES, DISTRICT_TYPES, commune_type_within, district_type, split_unit
 from sohoa.errors import BadArgsError
 from sohoa.vietnamese import nfc
 
@@ -25,16 +26,35 @@ class DocumentMeta:
     kind: str = "other"
     collection: str = ""
     access: str = "public"
+    commune_type: str = ""  # xã | phường | thị trấn; "" when not known (corpus.places)
+    district_type: str = ""  # huyện | quận | thị xã | thành phố; "" when not known
 
     def __post_init__(self) -> None:
         for f in ("title", "commune", "district", "province", "collection"):
             object.__setattr__(self, f, nfc(getattr(self, f) or "").strip())
+        self._fill_unit_types()
         if self.kind not in KINDS:
             raise BadArgsError(f"kind '{self.kind}' is not one of {', '.join(KINDS)}")
         if self.access not in ACCESS_LEVELS:
             raise BadArgsError(f"access '{self.access}' is not one of {', '.join(ACCESS_LEVELS)}")
         if self.year is not None and not EARLIEST_YEAR <= self.year <= dt.date.today().year:
             raise BadArgsError(f"year {self.year} is impossible (expected {EARLIEST_YEAR}–{dt.date.today().year})")
+
+    def _fill_unit_types(self) -> None:
+        """Unit types from the names where they are obvious ("Phường Cửa Nam"; Tây Hồ is a quận of
+        Hà Nội), the names kept bare; a type given is checked, never overridden."""
+        for name, type_field, types in (("commune", "commune_type", COMMUNE_TYPES),
+                                        ("district", "district_type", DISTRICT_TYPES)):
+            given = nfc(getattr(self, type_field) or "").strip().lower()
+            if given and given not in types:
+                raise BadArgsError(f"{type_field} '{given}' is not one of {', '.join(types)}")
+            found, bare = split_unit(getattr(self, name), types)
+            object.__setattr__(self, name, bare)
+            object.__setattr__(self, type_field, given or found)
+        if not self.district_type:
+            object.__setattr__(self, "district_type", district_type(self.district, self.province))
+        if not self.commune_type and self.commune:
+            object.__setattr__(self, "commune_type", commune_type_within(self.district_type))
 
     @classmethod
     def parse(cls, **values: str | int | None) -> "DocumentMeta":

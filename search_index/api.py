@@ -51,7 +51,8 @@ def document_pages(archive: Archive, doc_id: str) -> list[IndexedPage]:
     doc = archive.catalog.document(doc_id)
     if doc is None:
         return []
-    meta = doc.meta.as_dict()
+    # the fields the index keeps (the catalog has more: unit types are for citations)
+    meta = {k: v for k, v in doc.meta.as_dict().items() if k in IndexedPage.__dataclass_fields__}
     return [IndexedPage(doc_id=doc_id, page_no=p.page_no, text=p.text, **meta)  # type: ignore[arg-type]
             for p in archive.catalog.pages(doc_id)]
 

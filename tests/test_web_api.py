@@ -83,11 +83,12 @@ def test_page_viewer_draws_hit_boxes_from_word_coordinates(client: TestClient) -
     assert r.text.count('class="hit-box"') == 3
     assert 'href="/documents/cukhoi/pages/2/image.jpg"' in r.text
     assert "<mark>hợp tác xã</mark>" in r.text
-    assert "trang 2. http://localhost:8000/documents/cukhoi/pages/2" in r.text  # citation with stable URL
+    assert "trang 2. Kho lưu trữ số hóa sohoa. http://localhost:8000/documents/cukhoi/pages/2" in r.text  # stable URL
     assert 'rel="prev"' in r.text and 'rel="next"' in r.text
     api = client.get("/api/documents/cukhoi/pages/2", params={"q": "hop tac xa"}).json()
     assert [h["text"] for h in api["hits"]] == ["hợp", "tác", "xã"]
-    assert api["citation"].startswith("“Lịch sử Đảng bộ xã Cự Khối”, xã Cự Khối, huyện Long Biên, Hà Nội, 1985, trang 2")
+    # Long Biên is a quận of Hà Nội, so Cự Khối is a phường (corpus.places), never a guessed "xã … huyện"
+    assert api["citation"].startswith("“Lịch sử Đảng bộ xã Cự Khối”, phường Cự Khối, quận Long Biên, Hà Nội, 1985, trang 2")
     assert set(api["files"]) == {"image.jpg", "text.txt", "page.alto.xml"}
 
 

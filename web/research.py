@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from corpus.export import download_name
@@ -11,6 +11,7 @@ from sohoa.errors import NotFoundError
 from web import library
 from web.access import is_member
 from web.bulletins import bulletins
+from web.citation import FORMATS as CITATION_FORMATS
 from web.params import PAGE_SIZE, SearchForm
 from web.render import render
 from web.site import Site, site_of
@@ -55,7 +56,7 @@ def document_page(request: Request, doc_id: str, q: str = "") -> Response:
     pages = site.archive.catalog.pages(doc.id)
     return render(request, "document.html", {
         "doc": doc, "pages": pages, "q": q, "found": library.search_in(site, doc, q, member),
-        "pdf": library.searchable_pdf(site, doc) is not None})
+        "pdf": library.searchable_pdf(site, doc) is not None, "citation": library.citation(site, doc)})
 
 
 @router.get("/documents/{doc_id}/pages/{page_no}", response_class=HTMLResponse)
@@ -69,7 +70,6 @@ def page_viewer(request: Request, doc_id: str, page_no: int, q: str = "") -> Res
         "doc": doc, "page": page, "q": q, "found": library.search_in(site, doc, q, member),
         "boxes": library.page_boxes(site, page, q), "text_html": library.marked_text(page.text, q),
         "image": library.image_name(page), "citation": library.citation(site, doc, page_no),
-        "stable_url": site.url(library.page_url(doc.id, page_no)),
         "previous": numbers[position - 1] if position > 0 else None,
         "next": numbers[position + 1] if position + 1 < len(numbers) else None,
         "downloads": {n: label for n, label in library.PAGE_DOWNLOADS.items() if n in page.files},
@@ -93,6 +93,20 @@ def document_text(request: Request, doc_id: str) -> Response:
     doc = library.document(site, doc_id, is_member(request))
     return PlainTextResponse(library.document_text(site, doc), headers={
         "Content-Disposition": f'attachment; filename="{download_name(doc, "txt")}"'})
+
+
+@router.get("/documents/{doc_id}/cite.{fmt}")
+def document_citation(request: Request, doc_id: str, fmt: str, page: int | None = Query(None, ge=1)) -> Response:
+    """The citation for a reference manager: RIS (Zotero, EndNote), BibTeX, CSL-JSON."""
+    if fmt not in CITATION_FORMATS:
+        raise NotFoundError(f"không có dạng trích dẫn '{fmt[:20]}' / citation formats: ris, bib, json")
+    site = site_of(request)
+    doc = library.document(site, doc_id, is_member(request))
+    if page is not None:
+        library.page(site, doc, page)
+    media_type, write = CITATION_FORMATS[fmt]
+    return Response(write(library.citation(site, doc, page)), media_type=f"{media_type}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{download_name(doc, fmt)}"'})
 
 
 @router.get("/documents/{doc_id}/searchable.pdf")
