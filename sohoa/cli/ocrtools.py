@@ -57,7 +57,7 @@ def _recognise(file: Path) -> str:
     return "\f".join(ocr_page(source, "eval", n, options).page.text for n in range(1, source.page_count + 1))
 
 
-EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf")
+EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf", "bag")
 
 
 @click.command()
@@ -65,10 +65,11 @@ EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="txt", show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help="File to write (txt, pdf), or folder for one file per page (hocr, alto) with the page "
-                   "image its boxes fall on (page-0001.alto.xml and page-0001.jpg).")
+                   "image its boxes fall on (page-0001.alto.xml and page-0001.jpg), or a new folder for a "
+                   "BagIt preservation package (bag: original, OCR, PDF, Dublin Core, provenance).")
 @click.pass_obj
 def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
-    """Export a document's OCR: text, hOCR or ALTO per page, or a searchable PDF."""
+    """Export a document's OCR: text, hOCR or ALTO per page, a searchable PDF, or a BagIt bag."""
     from corpus.archive import write_atomic
     from sohoa.cli.archive import _document, _open
 
@@ -83,6 +84,11 @@ def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
         for name, content in page_files(archive, doc, fmt):
             write_atomic(out / name, content)
+    elif fmt == "bag":
+        from corpus.bag import write_bag
+        from sohoa.ingest import searchable_pdf_of
+
+        write_bag(archive, doc, out, archive_name=settings.archive_name, searchable_pdf=searchable_pdf_of(archive, doc))
     else:
         from sohoa.ingest import searchable_pdf_of
 
