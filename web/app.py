@@ -88,16 +88,16 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Lỗi nội bộ / internal error")
 
-    from web import api, listen, members, research
+    from web import api, iiif, listen, members, research
 
-    for module in (research, listen, members, api):
+    for module in (research, listen, members, api, iiif):
         app.include_router(module.router)
     return app
 
 
 def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     accept = request.headers.get("accept", "")
-    if request.url.path.startswith("/api/") or ("json" in accept and "html" not in accept):
+    if request.url.path.startswith(("/api/", "/iiif/")) or ("json" in accept and "html" not in accept):
         return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
     from web.render import render
 
