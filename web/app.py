@@ -88,9 +88,9 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Lỗi nội bộ / internal error")
 
-    from web import api, iiif, listen, members, research
+    from web import api, browse, iiif, listen, members, research
 
-    for module in (research, listen, members, api, iiif):
+    for module in (research, browse, listen, members, api, iiif):
         app.include_router(module.router)
     return app
 

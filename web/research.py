@@ -10,6 +10,7 @@ from search_index import SearchResults
 from sohoa.errors import NotFoundError
 from web import library
 from web.access import is_member
+from web.browse import overview
 from web.bulletins import bulletins
 from web.citation import FORMATS as CITATION_FORMATS
 from web.params import PAGE_SIZE, SearchForm
@@ -38,7 +39,8 @@ def facet_link(form: SearchForm, name: str, value: str) -> str:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     site = site_of(request)
-    return render(request, "home.html", {"latest": bulletins(site, is_member(request))[:3]})
+    return render(request, "home.html", {"latest": bulletins(site, is_member(request))[:3],
+                                         "holdings": overview(site, is_member(request))})
 
 
 @router.get("/search", response_class=HTMLResponse)
