@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from corpus.export import download_name
 from search_index import SearchResults
@@ -61,6 +64,15 @@ def document_page(request: Request, doc_id: str, q: str = "") -> Response:
         "pdf": library.searchable_pdf(site, doc) is not None, "citation": library.citation(site, doc)})
 
 
+@router.get("/documents/{doc_id}/goto")
+def go_to_page(request: Request, doc_id: str, page: int = Query(ge=1, le=library.MAX_PAGE_NO), q: str = "") -> Response:
+    """The "go to page N" form: to that page, or a one-line 404 if the document has none."""
+    site = site_of(request)
+    found = library.page(site, library.document(site, doc_id, is_member(request)), page)
+    target = library.page_url(doc_id, found.page_no) + (f"?{urlencode({'q': q})}" if q else "")
+    return RedirectResponse(target, status_code=303)
+
+
 @router.get("/documents/{doc_id}/pages/{page_no}", response_class=HTMLResponse)
 def page_viewer(request: Request, doc_id: str, page_no: int, q: str = "") -> Response:
     site, member = site_of(request), is_member(request)
@@ -68,10 +80,14 @@ def page_viewer(request: Request, doc_id: str, page_no: int, q: str = "") -> Res
     page = library.page(site, doc, page_no)
     numbers = sorted(site.archive.catalog.page_numbers(doc.id))
     position = numbers.index(page_no)
+    boxes = library.page_boxes(site, page, q)
     return render(request, "page.html", {
         "doc": doc, "page": page, "q": q, "found": library.search_in(site, doc, q, member),
-        "boxes": library.page_boxes(site, page, q), "text_html": library.marked_text(page.text, q),
+        "boxes": boxes, "text_html": library.marked_text(page.text, q),
         "image": library.image_name(page), "citation": library.citation(site, doc, page_no),
+        # deep zoom over the IIIF image service, which only public documents have
+        "iiif": f"/iiif/3/{doc.id}-{page_no}" if doc.meta.access == "public" and "image.jpg" in page.files else None,
+        "boxes_data": [asdict(b) for b in boxes],
         "previous": numbers[position - 1] if position > 0 else None,
         "next": numbers[position + 1] if position + 1 < len(numbers) else None,
         "downloads": {n: label for n, label in library.PAGE_DOWNLOADS.items() if n in page.files},
