@@ -88,7 +88,7 @@ def dublin_core(doc: Document, archive_name: str) -> str:
     ElementTree.register_namespace("oai_dc", OAI_DC)
     ElementTree.register_namespace("dc", DC)
     root = ElementTree.Element(f"{{{OAI_DC}}}dc")
-    for name, value in (("title", m.title or doc.original_name), ("type", "Text"), ("language", "vi"),
+    for name, value in (("title", m.title or doc.original_name), ("creator", m.author), ("type", "Text"), ("language", "vi"),
                         ("coverage", places), ("date", str(m.year) if m.year else ""), ("subject", m.kind),
                         ("relation", m.collection), ("publisher", archive_name), ("rights", m.access),
                         ("format", doc.media_type), ("identifier", doc.id), ("identifier", f"sha256:{doc.sha256}"),

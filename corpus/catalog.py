@@ -31,6 +31,7 @@ documents = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("collection", sa.Text, nullable=False, default=""),
     sa.Column("access", sa.String(16), nullable=False),
+    sa.Column("author", sa.Text, nullable=False, default=""),
     sa.Column("commune_type", sa.String(16), nullable=False, default=""),
     sa.Column("district_type", sa.String(16), nullable=False, default=""),
     sa.Column("original_name", sa.Text, nullable=False),
@@ -79,7 +80,7 @@ sa.Index("ix_documents_district_commune", documents.c.district, documents.c.comm
 sa.Index("ix_events_run_id", events.c.run_id)
 
 _META_FIELDS = ("title", "commune", "district", "province", "year", "kind", "collection", "access",
-                "commune_type", "district_type")
+                "author", "commune_type", "district_type")
 
 
 def now() -> str:

@@ -26,11 +26,12 @@ class DocumentMeta:
     kind: str = "other"
     collection: str = ""
     access: str = "public"
+    author: str = ""  # who made the record: the party committee or office that wrote or issued it
     commune_type: str = ""  # xã | phường | thị trấn; "" when not known (corpus.places)
     district_type: str = ""  # huyện | quận | thị xã | thành phố; "" when not known
 
     def __post_init__(self) -> None:
-        for f in ("title", "commune", "district", "province", "collection"):
+        for f in ("title", "commune", "district", "province", "collection", "author"):
             object.__setattr__(self, f, nfc(getattr(self, f) or "").strip())
         self._fill_unit_types()
         if self.kind not in KINDS:

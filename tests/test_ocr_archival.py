@@ -38,7 +38,8 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, dict[st
     ids = {}
     for name, folder in SAMPLES.items():
         meta = DocumentMeta(title="Lịch sử Đảng bộ xã Nghĩa Trung", commune="Nghĩa Trung", district="Việt Yên",
-                            province="Bắc Giang", year=1995, kind="history", collection="Lịch sử đảng bộ xã")
+                            province="Bắc Giang", year=1995, kind="history", collection="Lịch sử đảng bộ xã",
+                            author="Ban Chấp hành Đảng bộ xã Nghĩa Trung")
         registration = steps.register(archive, steps.Job(SHARED_SAMPLES / folder / name, meta), run_id="test")
         for n in registration.pages_todo:
             steps.process_page(archive, registration.doc_id, registration.source, n, steps.OcrOptions(), run_id="test")
@@ -128,9 +129,11 @@ def test_the_pdf_names_itself_from_the_catalog(archived) -> None:
     with pikepdf.open(archive.document_dir(ids["skew.pdf"]) / steps.SEARCHABLE_PDF) as pdf:
         assert str(pdf.Root.Lang) == "vi"
         assert str(pdf.docinfo.Title) == "Lịch sử Đảng bộ xã Nghĩa Trung"
+        assert str(pdf.docinfo.Author) == "Ban Chấp hành Đảng bộ xã Nghĩa Trung"
         assert "Nghĩa Trung, Việt Yên, Bắc Giang" in str(pdf.docinfo.Subject)
         meta = pdf.open_metadata()
         assert meta["dc:title"] == "Lịch sử Đảng bộ xã Nghĩa Trung"
+        assert list(meta["dc:creator"]) == ["Ban Chấp hành Đảng bộ xã Nghĩa Trung"]
         assert set(meta["dc:language"]) == {"vi"} and list(meta["dc:date"]) == ["1995"]
         assert "Bắc Giang" in meta["dc:subject"]
 

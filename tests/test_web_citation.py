@@ -46,23 +46,25 @@ def test_a_unit_type_outside_the_list_is_refused() -> None:
 
 def test_the_citation_names_the_units_the_archive_and_the_access_date() -> None:
     doc = _doc(title="Lịch sử Đảng bộ phường Quảng An", commune="Quảng An", district="Tây Hồ", province="Hà Nội",
-               year=2005, kind="history", collection="Lịch sử đảng bộ")
+               year=2005, kind="history", collection="Lịch sử đảng bộ", author="Ban Chấp hành Đảng bộ phường Quảng An")
     cite = Citation(doc, "Lưu trữ Quận ủy Tây Hồ", "https://luutru.example.vn/documents/a1b2c3d4e5f6",
                     dt.date(2026, 12, 3), page_no=4)
-    assert cite.text() == ("“Lịch sử Đảng bộ phường Quảng An”, phường Quảng An, quận Tây Hồ, Hà Nội, 2005, trang 4. "
+    assert cite.text() == ("Ban Chấp hành Đảng bộ phường Quảng An, “Lịch sử Đảng bộ phường Quảng An”, phường Quảng An, quận Tây Hồ, Hà Nội, 2005, trang 4. "
                            "Lưu trữ Quận ủy Tây Hồ. https://luutru.example.vn/documents/a1b2c3d4e5f6 "
                            "(truy cập ngày 03/12/2026).")
     ris = cite.ris().split("\r\n")
     assert ris[0] == "TY  - BOOK" and ris[-2] == "ER  - " and "CY  - phường Quảng An, quận Tây Hồ, Hà Nội" in ris
+    assert ris[1] == "AU  - Ban Chấp hành Đảng bộ phường Quảng An"
     assert {"AV  - Lưu trữ Quận ủy Tây Hồ", "Y2  - 2026-12-03", "PY  - 2005", "SP  - 4", "LA  - vi"} <= set(ris)
     bib = cite.bibtex()
     assert bib.startswith("@book{lichsudang2005,\n") and bib.endswith("}\n")
     assert dict(re.findall(r"^  (\w+) = \{(.*)\},?$", bib, re.M)) == {
-        "title": "Lịch sử Đảng bộ phường Quảng An", "year": "2005", "address": "phường Quảng An, quận Tây Hồ, Hà Nội",
+        "author": "{Ban Chấp hành Đảng bộ phường Quảng An}", "title": "Lịch sử Đảng bộ phường Quảng An", "year": "2005", "address": "phường Quảng An, quận Tây Hồ, Hà Nội",
         "series": "Lịch sử đảng bộ", "howpublished": "Lưu trữ Quận ủy Tây Hồ", "pages": "4", "language": "vietnamese",
         "url": "https://luutru.example.vn/documents/a1b2c3d4e5f6", "urldate": "2026-12-03"}
     (csl,) = json.loads(cite.csl_json())
     assert csl["type"] == "book" and csl["issued"] == {"date-parts": [[2005]]} and csl["archive"] == "Lưu trữ Quận ủy Tây Hồ"
+    assert csl["author"] == [{"literal": "Ban Chấp hành Đảng bộ phường Quảng An"}]
     assert csl["accessed"] == {"date-parts": [[2026, 12, 3]]} and csl["publisher-place"].startswith("phường Quảng An")
 
 

@@ -45,12 +45,13 @@ class Citation:
         """One line for a footnote."""
         year = str(self.doc.meta.year) if self.doc.meta.year else "không rõ năm"
         page = [f"trang {self.page_no}"] if self.page_no else []
-        return (", ".join([f"“{self.title}”", *self.places, year, *page]) + f". {self.archive}. {self.url} "
+        author = [self.doc.meta.author] if self.doc.meta.author else []
+        return (", ".join([*author, f"“{self.title}”", *self.places, year, *page]) + f". {self.archive}. {self.url} "
                 f"(truy cập ngày {self.accessed:%d/%m/%Y}).")
 
     def ris(self) -> str:
         m = self.doc.meta
-        lines = [("TY", RIS_TYPES[m.kind]), ("TI", self.title), ("PY", str(m.year) if m.year else ""),
+        lines = [("TY", RIS_TYPES[m.kind]), ("AU", m.author), ("TI", self.title), ("PY", str(m.year) if m.year else ""),
                  ("CY", ", ".join(self.places)), ("T2", m.collection), ("AV", self.archive),
                  ("SP", str(self.page_no) if self.page_no else ""), ("LA", "vi"), ("UR", self.url),
                  ("Y2", self.accessed.isoformat()), ("ID", self.doc.id)]
@@ -58,10 +59,12 @@ class Citation:
 
     def bibtex(self) -> str:
         m = self.doc.meta
-        fields = {"title": self.title, "year": str(m.year) if m.year else "", "address": ", ".join(self.places),
+        fields = {"author": m.author, "title": self.title, "year": str(m.year) if m.year else "", "address": ", ".join(self.places),
                   "series": m.collection, "howpublished": self.archive, "pages": str(self.page_no or ""),
                   "language": "vietnamese", "url": self.url, "urldate": self.accessed.isoformat()}
-        body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields.items() if value)
+        # an organisation as author is braced once more, so BibTeX never splits it into names
+        body = ",\n".join(f"  {name} = {{{'{' * (name == 'author')}{_bibtex_escape(value)}{'}' * (name == 'author')}}}"
+                          for name, value in fields.items() if value)
         return f"@{BIBTEX_TYPES[m.kind]}{{{self.key},\n{body}\n}}\n"
 
     def csl(self) -> dict[str, object]:
@@ -74,6 +77,8 @@ class Citation:
             item["issued"] = {"date-parts": [[m.year]]}
         if m.collection:
             item["collection-title"] = m.collection
+        if m.author:  # an organisation: a literal name, never split into given and family
+            item["author"] = [{"literal": m.author}]
         if self.page_no:
             item["page"] = str(self.page_no)
         return item
