@@ -9,19 +9,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web_fixtures import build_archive
+from tests.web_fixtures import MEMBER_TOKEN, web_client
 
 HTML = {"accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    from web import create_app
-
-    archive, _ = build_archive(tmp_path_factory.mktemp("browse") / "archive")
-    with TestClient(create_app(archive.settings, member_token="so-thanh-vien")) as test_client:
+    with web_client(tmp_path_factory.mktemp("browse") / "archive", member_token=MEMBER_TOKEN) as test_client:
         yield test_client
-    archive.close()
 
 
 def _links(html: str, section: str) -> dict[str, str]:
@@ -62,7 +58,7 @@ def test_bad_filters_are_one_line_400s(client: TestClient) -> None:
 
 
 def test_members_browse_the_internal_documents_too(client: TestClient) -> None:
-    page = client.get("/documents", headers={**HTML, "Authorization": "Bearer so-thanh-vien"}).text
+    page = client.get("/documents", headers={**HTML, "Authorization": f"Bearer {MEMBER_TOKEN}"}).text
     assert "Nghị quyết mật Đảng uỷ huyện Gia Lâm" in _titles(page)
 
 

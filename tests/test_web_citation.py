@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from corpus.models import Document, DocumentMeta
 from sohoa.errors import BadArgsError
 from web.citation import Citation
-from tests.web_fixtures import build_archive
+from tests.web_fixtures import web_client
 
 HTML = {"accept": "text/html"}
 
@@ -75,15 +75,9 @@ def test_bibtex_makes_tex_characters_literal() -> None:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> Iterator[TestClient]:  # noqa: ANN001
-    from web import create_app
-
     monkeypatch_module.setenv("SOHOA_ARCHIVE_NAME", "Lưu trữ Quận ủy Long Biên")
-    archive, _ = build_archive(tmp_path_factory.mktemp("cite") / "archive")
-    from sohoa.settings import Settings
-
-    with TestClient(create_app(Settings.from_env(archive.settings.home), member_token="")) as test_client:
+    with web_client(tmp_path_factory.mktemp("cite") / "archive") as test_client:
         yield test_client
-    archive.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,17 +11,13 @@ from fastapi.testclient import TestClient
 from iiif_prezi3 import Manifest
 from PIL import Image
 
-from tests.web_fixtures import build_archive
+from tests.web_fixtures import MEMBER_TOKEN, web_client
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    from web import create_app
-
-    archive, _ = build_archive(tmp_path_factory.mktemp("iiif") / "archive")
-    with TestClient(create_app(archive.settings, member_token="so-thanh-vien")) as test_client:
+    with web_client(tmp_path_factory.mktemp("iiif") / "archive", member_token=MEMBER_TOKEN) as test_client:
         yield test_client
-    archive.close()
 
 
 def test_info_json_says_what_a_viewer_may_ask(client: TestClient) -> None:
@@ -80,7 +76,7 @@ def test_the_manifest_parses_and_carries_pages_ocr_and_catalog(client: TestClien
 
 
 def test_internal_documents_get_no_iiif_even_for_members(client: TestClient) -> None:
-    member = {"Authorization": "Bearer so-thanh-vien"}
+    member = {"Authorization": f"Bearer {MEMBER_TOKEN}"}
     assert client.get("/api/documents/gialam", headers=member).status_code == 200  # a member sees it, but not as IIIF
     for path in ("/iiif/gialam/manifest.json", "/iiif/3/gialam-1/info.json", "/iiif/3/gialam-1/full/max/0/default.jpg"):
         assert client.get(path).status_code == 404
