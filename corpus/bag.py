@@ -83,8 +83,7 @@ def _mkdirs(path: Path) -> Path:
 def dublin_core(doc: Document, archive_name: str) -> str:
     """The catalog's description as OAI Dublin Core."""
     m = doc.meta
-    places = ", ".join(f"{kind} {name}".strip() for kind, name in
-                       ((m.commune_type, m.commune), (m.district_type, m.district), ("", m.province)) if name)
+    places = ", ".join(m.places)
     ElementTree.register_namespace("oai_dc", OAI_DC)
     ElementTree.register_namespace("dc", DC)
     root = ElementTree.Element(f"{{{OAI_DC}}}dc")

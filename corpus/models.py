@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field, fields, replace
 
-from corpus.places import COMMUNE_TYPES, DISTRICT_TYPES, commune_type_within, district_type, split_unit
+from corpus.places import COMMUNE_TYPES, DISTRICT_TYPES, commune_type_within, district_type, place_names, split_unit
 from sohoa.errors import BadArgsError
 from sohoa.vietnamese import nfc
 
@@ -73,6 +73,11 @@ class DocumentMeta:
             else:
                 clean[key] = str(value).strip()
         return cls(**clean)  # type: ignore[arg-type]
+
+    @property
+    def places(self) -> list[str]:
+        """["phường Cự Khối", "quận Long Biên", "Hà Nội"]: each place with its unit type where known."""
+        return place_names(self.commune, self.commune_type, self.district, self.district_type, self.province)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -28,6 +28,13 @@ HANOI_DISTRICTS = {
 _HANOI_FOLDED = {nfc(name).casefold(): kind for name, kind in HANOI_DISTRICTS.items()}
 
 
+def place_names(commune: str, commune_kind: str, district: str, district_kind: str, province: str) -> list[str]:
+    """The places a document is about, smallest first, each with its unit type where known:
+    ["phường Cự Khối", "quận Long Biên", "Hà Nội"]."""
+    named = [(commune_kind, commune), (district_kind, district), ("", province)]
+    return [f"{kind} {name}".strip() for kind, name in named if name]
+
+
 def split_unit(name: str, types: tuple[str, ...]) -> tuple[str, str]:
     """("Phường Cửa Nam", COMMUNE_TYPES) → ("phường", "Cửa Nam"); a name without a unit → ("", name)."""
     name = nfc(name).strip()

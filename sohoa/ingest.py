@@ -158,7 +158,7 @@ def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
 
 def document_info(meta: DocumentMeta) -> DocumentInfo:
     """The catalog's description of a document as its PDF carries it (Info, XMP, /Lang vi)."""
-    places = tuple(p for p in (meta.commune, meta.district, meta.province) if p)
+    places = tuple(meta.places)
     return DocumentInfo(title=meta.title, author=meta.author, subject=", ".join(p for p in (meta.collection, *places) if p),
                         keywords=tuple(k for k in (*places, meta.collection) if k), year=meta.year)
 

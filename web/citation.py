@@ -36,10 +36,7 @@ class Citation:
 
     @property
     def places(self) -> list[str]:
-        """The places, each with its unit type where the catalog knows it."""
-        m = self.doc.meta
-        named = [(m.commune_type, m.commune), (m.district_type, m.district), ("", m.province)]
-        return [f"{kind} {name}".strip() for kind, name in named if name]
+        return self.doc.meta.places
 
     def text(self) -> str:
         """One line for a footnote."""
