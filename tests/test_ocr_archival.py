@@ -110,7 +110,7 @@ def test_a_bilevel_page_stays_bilevel_and_pixel_exact(archived, tmp_path: Path) 
     archive, ids = archived
     pdf = archive.document_dir(ids["VBHC-07.png"]) / steps.SEARCHABLE_PDF
     with pikepdf.open(pdf) as opened:
-        (image,) = opened.pages[0].images.values()
+        (image,) = opened.pages[0].get_images().values()
         assert (image.Filter, int(image.BitsPerComponent)) == ("/CCITTFaxDecode", 1)
     subprocess.run(["pdfimages", "-png", str(pdf), str(tmp_path / "img")], check=True)
     with Image.open(tmp_path / "img-000.png") as embedded, Image.open(SHARED_SAMPLES / "scans-real" / "VBHC-07.png") as scan:
