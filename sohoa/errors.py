@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     partial_failure = 7  # a batch finished but some items failed
     not_found = 8  # no such document, page or file
     remote_service = 9  # an online service failed after retries
+    edit_conflict = 12  # a correction was made from a version someone else has since replaced
     other_error = 15
     ctrl_c = 130
 
