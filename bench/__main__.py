@@ -16,6 +16,7 @@ BENCHES = {
     "tts": ("bench.tts_bench", "gTTS requests vs gTTS's splitter; offline and cached times (issue 5)"),
     "web": ("bench.web_bench", "search and bulletin page times under 8 clients (issue 6)"),
     "scale": ("bench.scale_bench", "Dask workers vs local; catalog writes on SQLite and PostgreSQL (issue 7)"),
+    "corrections": ("bench.corrections_bench", "CER of the OCR vs editors' corrections; save-to-downstream time (issue 24)"),
 }
 
 
