@@ -17,6 +17,7 @@ from ocr.alto import alto_lines
 from ocr.relayout import paragraphs_of, realign
 from sohoa import corrections
 from sohoa.cli import main
+from sohoa.cli.audio import _document_text as audiobook_text
 from tests.web_fixtures import CORPUS, add_document
 
 EDITOR, CODE = "lan", "ma-bien-tap-2024"  # noqa: S105 (a test credential)
@@ -73,7 +74,9 @@ def test_a_save_is_a_new_version_and_everything_downstream_follows(archive: Arch
                            check=True).stdout
     assert "Đế sổng Hồng" in layer
     assert "Đế sổng" in (archive.document_dir("cukhoi") / "text.txt").read_text("utf-8")
-    assert archive.catalog.page("cukhoi", 3).text.startswith("Đế sổng")  # what `text`, search and audiobooks read
+    assert archive.catalog.page("cukhoi", 3).text.startswith("Đế sổng")  # what `text` and search read
+    text, _ = audiobook_text(archive.settings, "cukhoi")  # what `sohoa audiobook --doc` reads aloud
+    assert "Đế sổng Hồng" in text and "Đê sông Hồng" not in text
     assert 3 in _found(archive, "sổng")
     hits = search_index.search(archive, "sông").documents[0].pages
     assert all("sông" not in hit.snippet_html for hit in hits)  # snippets show the corrected word

@@ -92,7 +92,7 @@ def test_an_editor_corrects_two_diacritics_and_everything_follows(site, page) ->
     page.wait_for_selector(f"#line-{number}")
     field = page.locator(f"#line-{number}")
     field.scroll_into_view_if_needed()  # line strips load lazily, as they come into view
-    strip = field.locator("xpath=preceding-sibling::img")
+    strip = field.locator("xpath=preceding-sibling::div/img")
     page.wait_for_function("(img) => img.complete && img.naturalHeight > 0", arg=strip.element_handle())
     assert 20 < strip.bounding_box()["height"] < 200  # one line of text, not the page
     fixed = field.input_value()
