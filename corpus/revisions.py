@@ -148,7 +148,7 @@ class Revisions:
         with self.engine.connect() as conn:
             return {row.page_no: row.outcome for row in conn.execute(query)}
 
-    def queue(self, member: bool = True) -> list[dict[str, Any]]:
+    def queue(self) -> list[dict[str, Any]]:
         """Flagged pages no editor has looked at yet, worst first (lowest mean confidence)."""
         done = sa.select(page_reviews.c.doc_id, page_reviews.c.page_no).where(
             (page_reviews.c.doc_id == pages.c.doc_id) & (page_reviews.c.page_no == pages.c.page_no))
@@ -157,8 +157,6 @@ class Revisions:
                  .join(documents, documents.c.id == pages.c.doc_id)
                  .where(pages.c.needs_review, ~sa.exists(done))
                  .order_by(sa.func.coalesce(pages.c.mean_confidence, -1), pages.c.doc_id, pages.c.page_no))
-        if not member:
-            query = query.where(documents.c.access != "internal")
         with self.engine.connect() as conn:
             return [dict(row._mapping, quality=json.loads(row.quality)) for row in conn.execute(query)]
 

@@ -12,8 +12,9 @@ was made, and its search-index entry. The CLI, the web app and accepted suggesti
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus.archive import Archive, write_atomic
 from corpus.models import Page, Word
@@ -65,9 +66,17 @@ def page_of(archive: Archive, doc_id: str, page_no: int) -> Page:
 
 
 def history(archive: Archive, doc_id: str, page_no: int) -> list[PageVersion]:
-    """Every version of a page, oldest first (just version 1 if it was never corrected)."""
+    """Every version of a page, oldest first (just version 1 if it was never corrected).
+
+    A page read again by the OCR since its last correction (``ingest --force``) ends with that new
+    reading as the next version: earlier corrections stay in the history, nothing is lost.
+    """
+    page = page_of(archive, doc_id, page_no)
     stored = Revisions(archive.catalog).versions(doc_id, page_no)
-    return stored or [ocr_version(archive, page_of(archive, doc_id, page_no))]
+    if stored and stored[-1].text == page.text:
+        return stored
+    reading = ocr_version(archive, page)
+    return [*stored, replace(reading, version=len(stored) + 1)]
 
 
 def page_version(archive: Archive, doc_id: str, page_no: int, number: int) -> PageVersion:
@@ -119,15 +128,15 @@ def _by_line(words: list[Word]) -> dict[int, list[Word]]:
 
 def _store(archive: Archive, page: Page, versions: list[PageVersion], words: list[Word], paragraphs: list[int],
            *, author: str, action: str) -> Saved:
-    import time
-
     table = table_of(words, paragraphs, page.width, page.height)
     files = page_files(table, page.dpi, f"sohoa {__version__}")
     current = versions[-1]
     new = PageVersion(page.doc_id, page.page_no, current.version + 1, str(files["text.txt"]), words_of(table),
                       paragraphs, author, action)
     revisions = Revisions(archive.catalog)
-    first = None if len(versions) > 1 or current.author != "ocr" else current
+    # The OCR's reading is stored with the first correction made on it (and its files kept).
+    stored = {v.version for v in revisions.versions(page.doc_id, page.page_no)}
+    first = None if current.version in stored else current
     with _WRITING:
         try:
             revisions.add(new, first=first)

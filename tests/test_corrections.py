@@ -169,3 +169,24 @@ def test_editor_codes_are_stored_hashed(archive: Archive) -> None:
     assert CODE not in stored and stored.startswith("scrypt$")
     assert check_editor(archive.catalog, EDITOR, CODE) and not check_editor(archive.catalog, EDITOR, "sai-ma-roi-nhe")
     assert not check_editor(archive.catalog, "ai-do", CODE)
+
+
+def test_a_page_read_again_by_the_ocr_keeps_its_corrections_in_the_history(archive: Archive) -> None:
+    from tests.web_fixtures import render_page
+    from corpus import Page
+    from corpus.archive import words_json
+
+    lines = corrections.history(archive, "cukhoi", 1)[-1].lines
+    corrections.save_lines(archive, "cukhoi", 1, [lines[0].replace("ĐẢNG", "ĐẲNG"), *lines[1:]], author=EDITOR, base=1)
+    reread = "LỊCH SỬ ĐẢNG BỘ XÃ CỰ KHỐI\nGiai đoạn 1930 – 1985"  # `ingest --force`: a new page folder and row
+    jpeg, words = render_page(reread)
+    archive.save_page(Page(doc_id="cukhoi", page_no=1, text=reread, mean_confidence=90.0, word_count=len(words),
+                           width=1240, height=1754, dpi=150),
+                      files={"image.jpg": jpeg, "words.json": words_json(words), "text.txt": reread})
+    versions = corrections.history(archive, "cukhoi", 1)
+    assert [(v.version, v.author) for v in versions] == [(1, "ocr"), (2, EDITOR), (3, "ocr")]
+    saved = corrections.save_lines(archive, "cukhoi", 1, ["LỊCH SỬ ĐẢNG BỘ XÃ CỰ KHỐI", "Giai đoạn 1930 – 1986"],
+                                   author=EDITOR, base=3)
+    assert saved.version and saved.version.version == 4
+    assert [v.author for v in Revisions(archive.catalog).versions("cukhoi", 1)] == ["ocr", EDITOR, "ocr", EDITOR]
+    assert "1985" in (archive.page_dir("cukhoi", 1) / "text.v1.txt").read_text("utf-8")  # that reading's own file

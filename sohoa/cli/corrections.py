@@ -6,20 +6,24 @@ import difflib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sohoa.errors import BadArgsError, ExitCode, InputFileError, NotFoundError, SohoaError
 from sohoa.settings import Settings
 
+if TYPE_CHECKING:
+    from corpus.archive import Archive
 
-def _archive(settings: Settings):  # noqa: ANN202 (an Archive; imported lazily like every command)
+
+def _archive(settings: Settings) -> "Archive":
     from sohoa.cli.archive import _open
 
     return _open(settings)
 
 
-def _editor(archive, name: str | None) -> str:  # noqa: ANN001
+def _editor(archive: "Archive", name: str | None) -> str:
     from corpus.editors import is_editor
 
     if not name:
@@ -48,7 +52,7 @@ def _read_lines(path: Path) -> list[str]:
         raise InputFileError(f"{path}: không đọc được văn bản UTF-8 / not readable UTF-8 text ({exc})") from None
 
 
-def correct_page(archive, doc_id: str, page_no: int, lines: list[str], editor: str) -> str:  # noqa: ANN001
+def correct_page(archive: "Archive", doc_id: str, page_no: int, lines: list[str], editor: str) -> str:
     """Save ``lines`` as the page's next version; a line count that differs names the first odd line."""
     from sohoa import corrections
 
@@ -104,7 +108,7 @@ def correct(settings: Settings, doc_id: str, page_no: int | None, text_file: Pat
     return _from_export(archive, doc.id, export_dir, who)  # type: ignore[arg-type]
 
 
-def _from_export(archive, doc_id: str, folder: Path, editor: str) -> ExitCode:  # noqa: ANN001
+def _from_export(archive: "Archive", doc_id: str, folder: Path, editor: str) -> ExitCode:
     from ocr.alto import alto_lines
 
     files = sorted(folder.glob("page-*.alto.xml"))
