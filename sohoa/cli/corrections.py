@@ -46,8 +46,9 @@ def first_difference(current: list[str], given: list[str]) -> str:
 
 
 def _read_lines(path: Path) -> list[str]:
+    """The file's non-blank lines: `sohoa text` separates paragraphs by a blank line, not a line."""
     try:
-        return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        return [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{path}: không đọc được văn bản UTF-8 / not readable UTF-8 text ({exc})") from None
 
@@ -70,7 +71,8 @@ def correct_page(archive: "Archive", doc_id: str, page_no: int, lines: list[str]
 @click.argument("doc_id")
 @click.option("--page", "page_no", type=int, help="The page to correct (with --text or --revert).")
 @click.option("--text", "text_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="UTF-8 file: the page's corrected text, one line per OCR line (see `sohoa text DOC --page N`).")
+              help="UTF-8 file: the page's corrected text, one line per OCR line, as `sohoa text DOC --page N` "
+                   "prints it (blank lines are ignored).")
 @click.option("--from-export", "export_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of ALTO files (page-0001.alto.xml…, as `sohoa export --format alto` wrote them) "
                    "corrected in another tool.")
