@@ -95,3 +95,22 @@ def test_a_removed_editor_is_signed_out_at_once(client: TestClient) -> None:
     remove_editor(catalog, "minh")
     r = client.get("/review", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/members?next=/review"
+
+
+def test_reports_are_rate_limited_and_store_nothing_personal(client: TestClient) -> None:
+    from corpus.revisions import suggestions
+
+    site = client.app.state.site
+    form = {"before": "hợp tác xã", "after": "hợp tác xã nông nghiệp"}
+    codes = [client.post("/documents/cukhoi/pages/2/suggest", data=form, headers=SAME_SITE,
+                         follow_redirects=False).status_code for _ in range(21)]
+    assert codes == [303] * 20 + [429]
+    site.suggestions.clear("testclient")
+    bad = client.post("/documents/cukhoi/pages/2/suggest", data={"before": "không có trên trang", "after": "x"},
+                      headers=SAME_SITE)
+    assert bad.status_code == 400 and "chọn chữ sai" in bad.text
+    assert {c.name for c in suggestions.columns} == {"id", "doc_id", "page_no", "line", "before", "after", "status",
+                                                    "at", "decided_by"}  # no name, address or cookie
+    with site.archive.catalog.engine.connect() as conn:
+        assert len(conn.execute(suggestions.select()).all()) == 20
+    assert client.post("/documents/gialam/pages/1/suggest", data=form, headers=SAME_SITE).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -184,4 +185,8 @@ def review(settings: Settings, doc_id: str | None, commune: str | None, year: in
     for r in out:
         table.add_row(r["doc"], str(r["page"]), *("–" if r[k] is None else str(r[k]) for k in ("confidence", "syllables", "tokens")),
                       "; ".join(r["reasons"]))
-    Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132).print(table)
+    console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
+    console.print(table)
+    for label, key in (("xã / commune", "commune"), ("năm / year", "year")):
+        counts = Counter(str(r[key] or "–") for r in rows)
+        console.print(f"{len(rows)} trang; theo {label}: " + ", ".join(f"{k} ({n})" for k, n in sorted(counts.items())))
