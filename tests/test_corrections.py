@@ -190,3 +190,17 @@ def test_a_page_read_again_by_the_ocr_keeps_its_corrections_in_the_history(archi
     assert saved.version and saved.version.version == 4
     assert [v.author for v in Revisions(archive.catalog).versions("cukhoi", 1)] == ["ocr", EDITOR, "ocr", EDITOR]
     assert "1985" in (archive.page_dir("cukhoi", 1) / "text.v1.txt").read_text("utf-8")  # that reading's own file
+
+
+def test_the_review_queue_lists_flagged_pages_until_one_is_checked(archive: Archive,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    page = archive.catalog.page("cukhoi", 2)
+    page.needs_review, page.quality = True, {"mean_confidence": 61.5, "reasons": ["confidence 61.5 < 75"]}
+    archive.catalog.save_page(page)
+    code, out = _run(capsys, "--archive", str(archive.root), "review", "--commune", "Cự Khối")
+    assert code == 0 and "cukhoi" in out and "61.5" in out and "Cự Khối (1)" in out
+    code, out = _run(capsys, "--archive", str(archive.root), "review", "cukhoi", "--checked", "2", "--editor", EDITOR)
+    assert code == 0 and "checked (lan)" in out
+    code, out = _run(capsys, "--archive", str(archive.root), "review")
+    assert "no page needs review" in out
+    assert Revisions(archive.catalog).reviewed("cukhoi") == {2: "checked"}

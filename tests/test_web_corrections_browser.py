@@ -96,6 +96,15 @@ def test_an_editor_corrects_two_diacritics_and_everything_follows(site, page) ->
     page.wait_for_function("(img) => img.complete && img.naturalHeight > 0", arg=strip.element_handle())
     assert 20 < strip.bounding_box()["height"] < 200  # one line of text, not the page
     fixed = field.input_value()
+    field.fill("nhầm")
+    field.press("Escape")  # cancels: the line is back as saved
+    assert field.input_value() == fixed
+    doubtful = [w.text for w in v1.words if w.confidence < 80]
+    assert doubtful, "the sample page has no word under 80 % confidence"
+    page.locator("#line-1").focus()
+    page.keyboard.press("F8")  # selects the first word the OCR was unsure of
+    assert page.evaluate("() => { const e = document.activeElement; "
+                             "return e.value.slice(e.selectionStart, e.selectionEnd); }") == doubtful[0]
     for wrong, right in pairs:
         fixed = fixed.replace(wrong, right, 1)
     field.fill(fixed)

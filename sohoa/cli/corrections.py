@@ -159,9 +159,18 @@ def history(settings: Settings, doc_id: str, page_no: int | None) -> None:
 @click.option("--commune", help="Only this commune or ward.")
 @click.option("--year", type=int, help="Only this year.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--checked", "checked_page", type=int, metavar="N",
+              help="Mark page N of DOC checked with no change (it leaves the queue); needs --editor.")
+@click.option("--editor", envvar="SOHOA_EDITOR", help="Who checked it (with --checked; or $SOHOA_EDITOR).")
 @click.pass_obj
-def review(settings: Settings, doc_id: str | None, commune: str | None, year: int | None, as_json: bool) -> None:
-    """The editors' queue: flagged pages nobody has checked or corrected yet, worst first."""
+def review(settings: Settings, doc_id: str | None, commune: str | None, year: int | None, as_json: bool,
+           checked_page: int | None, editor: str | None) -> None:
+    """The editors' queue: flagged pages nobody has checked or corrected yet, worst first.
+
+    \b
+      sohoa review --commune "Cự Khối"
+      sohoa review DOC --checked 3 --editor lan     (page 3 read, nothing to correct)
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -169,6 +178,17 @@ def review(settings: Settings, doc_id: str | None, commune: str | None, year: in
     from sohoa.vietnamese import nfc
 
     archive = _archive(settings)
+    if checked_page is not None:
+        from sohoa.corrections import page_of
+
+        if not doc_id:
+            raise click.UsageError("--checked N needs the document: sohoa review DOC --checked N")
+        page = page_of(archive, doc_id, checked_page)
+        who = _editor(archive, editor)
+        Revisions(archive.catalog).mark_reviewed(page.doc_id, page.page_no, who, "checked")
+        archive.catalog.log_event("cli", "checked", doc_id=page.doc_id, page_no=page.page_no, author=who)
+        click.echo(f"{page.doc_id} trang {page.page_no}: đã kiểm tra / checked ({who})")
+        return
     rows = [r for r in Revisions(archive.catalog).queue()
             if (not doc_id or r["doc_id"] == doc_id) and (not commune or r["commune"] == nfc(commune))
             and (not year or r["year"] == year)]
