@@ -104,7 +104,7 @@ def test_an_editor_corrects_two_diacritics_and_everything_follows(site, page) ->
     page.locator("#line-1").focus()
     page.keyboard.press("F8")  # selects the first word the OCR was unsure of
     assert page.evaluate("() => { const e = document.activeElement; "
-                             "return e.value.slice(e.selectionStart, e.selectionEnd); }") == doubtful[0]
+                         "return e.value.slice(e.selectionStart, e.selectionEnd); }") == doubtful[0]
     for wrong, right in pairs:
         fixed = fixed.replace(wrong, right, 1)
     field.fill(fixed)
