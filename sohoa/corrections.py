@@ -87,8 +87,11 @@ def page_version(archive: Archive, doc_id: str, page_no: int, number: int) -> Pa
 
 
 def save_lines(archive: Archive, doc_id: str, page_no: int, lines: list[str], *, author: str, base: int,
-               action: str = "correct") -> Saved:
-    """Save an editor's lines (one per line of version ``base``) as the page's next version."""
+               action: str = "correct", refresh: bool = True) -> Saved:
+    """Save an editor's lines (one per line of version ``base``) as the page's next version.
+
+    ``refresh=False`` leaves the document's text, PDF and index to one :func:`refresh_document`
+    after a batch of pages (each refresh rewrites the whole document's PDF)."""
     page = page_of(archive, doc_id, page_no)
     versions = history(archive, doc_id, page_no)
     current = versions[-1]
@@ -106,7 +109,7 @@ def save_lines(archive: Archive, doc_id: str, page_no: int, lines: list[str], *,
         Revisions(archive.catalog).mark_reviewed(doc_id, page_no, author, "checked")
         return Saved(None)
     paragraphs = [p for p, text in zip(current.paragraphs, lines) if clean_line(text)]
-    return _store(archive, page, versions, words, paragraphs, author=author, action=action)
+    return _store(archive, page, versions, words, paragraphs, author=author, action=action, refresh=refresh)
 
 
 def revert(archive: Archive, doc_id: str, page_no: int, to: int, *, author: str, base: int) -> Saved:
@@ -127,7 +130,7 @@ def _by_line(words: list[Word]) -> dict[int, list[Word]]:
 
 
 def _store(archive: Archive, page: Page, versions: list[PageVersion], words: list[Word], paragraphs: list[int],
-           *, author: str, action: str) -> Saved:
+           *, author: str, action: str, refresh: bool = True) -> Saved:
     table = table_of(words, paragraphs, page.width, page.height)
     files = page_files(table, page.dpi, f"sohoa {__version__}")
     current = versions[-1]
@@ -147,7 +150,8 @@ def _store(archive: Archive, page: Page, versions: list[PageVersion], words: lis
         archive.catalog.log_event(f"edit-{uuid.uuid4().hex[:12]}", action, doc_id=page.doc_id, page_no=page.page_no,
                                   version=new.version, base=current.version, author=author)
         started = time.perf_counter()
-        refresh_document(archive, page.doc_id)
+        if refresh:
+            refresh_document(archive, page.doc_id)
     return Saved(new, time.perf_counter() - started)
 
 

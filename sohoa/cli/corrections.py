@@ -54,7 +54,8 @@ def _read_lines(path: Path) -> list[str]:
         raise InputFileError(f"{path}: không đọc được văn bản UTF-8 / not readable UTF-8 text ({exc})") from None
 
 
-def correct_page(archive: "Archive", doc_id: str, page_no: int, lines: list[str], editor: str) -> str:
+def correct_page(archive: "Archive", doc_id: str, page_no: int, lines: list[str], editor: str,
+                 refresh: bool = True) -> str:
     """Save ``lines`` as the page's next version; a line count that differs names the first odd line."""
     from sohoa import corrections
 
@@ -62,7 +63,8 @@ def correct_page(archive: "Archive", doc_id: str, page_no: int, lines: list[str]
     if len(lines) != len(current.lines):
         raise BadArgsError(f"trang {page_no}: {len(lines)} dòng, trang có {len(current.lines)} / line count differs; "
                            + first_difference(current.lines, lines))
-    saved = corrections.save_lines(archive, doc_id, page_no, lines, author=editor, base=current.version)
+    saved = corrections.save_lines(archive, doc_id, page_no, lines, author=editor, base=current.version,
+                                   refresh=refresh)
     if saved.version is None:
         return f"trang {page_no}: không đổi, đánh dấu đã kiểm tra / unchanged, marked checked"
     return f"trang {page_no}: phiên bản / version {saved.version.version} ({saved.seconds_downstream:.1f} s)"
@@ -112,19 +114,26 @@ def correct(settings: Settings, doc_id: str, page_no: int | None, text_file: Pat
 
 
 def _from_export(archive: "Archive", doc_id: str, folder: Path, editor: str) -> ExitCode:
+    """Every page-NNNN.alto.xml of the folder as a correction; the document is refreshed once, at the end."""
+    from rich.progress import Progress
+
     from ocr.alto import alto_lines
+    from sohoa.corrections import refresh_document
 
     files = sorted(folder.glob("page-*.alto.xml"))
     if not files:
         raise InputFileError(f"{folder}: không có tệp page-NNNN.alto.xml / no ALTO files")
     failed = 0
-    for path in files:
-        try:
-            page_no = int(path.name.split("-")[1].split(".")[0])
-            click.echo(correct_page(archive, doc_id, page_no, alto_lines(path), editor))
-        except (SohoaError, ValueError) as exc:
-            failed += 1
-            click.echo(f"✗ {path.name}: {exc}", err=True)
+    with Progress(transient=True) as progress:
+        for path in progress.track(files, description="Hiệu đính / correcting"):
+            try:
+                page_no = int(path.name.split("-")[1].split(".")[0])
+                progress.console.print(correct_page(archive, doc_id, page_no, alto_lines(path), editor, refresh=False),
+                                       highlight=False)
+            except (SohoaError, ValueError) as exc:
+                failed += 1
+                click.echo(f"✗ {path.name}: {exc}", err=True)
+        refresh_document(archive, doc_id)
     return ExitCode.partial_failure if failed else ExitCode.ok
 
 
