@@ -15,6 +15,7 @@ from PIL import Image
 
 from corpus.models import Word
 from corpus.revisions import PageVersion
+from ocr.relayout import clean_line
 from sohoa import corrections
 from web import library
 from web.review import require_editor, sign_in
@@ -65,19 +66,11 @@ def correction_view(request: Request, doc_id: str, page_no: int, saved: int = 0)
 def save(request: Request, doc_id: str, page_no: int, base: int = Form(...),
          line: list[str] = Form(default=[])) -> Response:
     editor = require_editor(request)
-    site = site_of(request)
     wants_json = "json" in request.headers.get("accept", "")
     try:
-        saved = corrections.save_lines(site.archive, doc_id, page_no, line, author=editor, base=base)
+        saved = corrections.save_lines(site_of(request).archive, doc_id, page_no, line, author=editor, base=base)
     except corrections.EditConflictError as conflict:
-        pairs = [(n, theirs, mine) for n, (theirs, mine) in
-                 enumerate(zip(conflict.latest.lines, conflict.mine), start=1) if theirs != mine]
-        if wants_json:
-            return JSONResponse({"error": str(conflict), "version": conflict.latest.version,
-                                 "author": conflict.latest.author,
-                                 "conflicts": [{"line": n, "theirs": t, "mine": m} for n, t, m in pairs]}, 409)
-        return render(request, "correct.html", _context(request, doc_id, page_no, conflict=conflict, pairs=pairs),
-                      status_code=409)
+        return conflict_response(request, doc_id, page_no, conflict, wants_json)
     number = saved.version.version if saved.version else base
     if wants_json:
         return JSONResponse({"version": number, "changed": saved.version is not None})
@@ -87,9 +80,25 @@ def save(request: Request, doc_id: str, page_no: int, base: int = Form(...),
 @router.post("/review/{doc_id}/{page_no}/revert")
 def revert(request: Request, doc_id: str, page_no: int, to: int = Form(...), base: int = Form(...)) -> Response:
     editor = require_editor(request)
-    saved = corrections.revert(site_of(request).archive, doc_id, page_no, to, author=editor, base=base)
+    try:
+        saved = corrections.revert(site_of(request).archive, doc_id, page_no, to, author=editor, base=base)
+    except corrections.EditConflictError as conflict:
+        return conflict_response(request, doc_id, page_no, conflict, wants_json=False)
     number = saved.version.version if saved.version else base
     return RedirectResponse(f"{view_url(doc_id, page_no)}?saved={number}", status_code=303)
+
+
+def conflict_response(request: Request, doc_id: str, page_no: int, conflict: corrections.EditConflictError,
+                      wants_json: bool) -> Response:
+    """409 with the lines where the newer version and the stale form differ: theirs and mine."""
+    pairs = [(n, theirs, mine) for n, (theirs, mine) in
+             enumerate(zip(conflict.latest.lines, conflict.mine), start=1) if clean_line(theirs) != clean_line(mine)]
+    if wants_json:
+        return JSONResponse({"error": str(conflict), "version": conflict.latest.version,
+                             "author": conflict.latest.author,
+                             "conflicts": [{"line": n, "theirs": t, "mine": m} for n, t, m in pairs]}, 409)
+    return render(request, "correct.html", _context(request, doc_id, page_no, conflict=conflict, pairs=pairs),
+                  status_code=409)
 
 
 @router.get("/review/{doc_id}/{page_no}/lines/{number}.jpg")
