@@ -204,3 +204,12 @@ def test_the_review_queue_lists_flagged_pages_until_one_is_checked(archive: Arch
     code, out = _run(capsys, "--archive", str(archive.root), "review")
     assert "no page needs review" in out
     assert Revisions(archive.catalog).reviewed("cukhoi") == {2: "checked"}
+
+
+def test_a_wrong_letter_corrected_is_no_longer_found(archive: Archive) -> None:
+    assert 1 in _found(archive, "mạng")
+    lines = corrections.history(archive, "cukhoi", 1)[-1].lines
+    fixed = [line.replace("cách mạng", "cách mệnh") for line in lines]
+    corrections.save_lines(archive, "cukhoi", 1, fixed, author=EDITOR, base=1)
+    assert 1 not in _found(archive, "mạng") and 1 not in _found(archive, "mang")
+    assert 1 in _found(archive, "mệnh") and 1 in _found(archive, "menh")

@@ -52,7 +52,8 @@ def test_failed_sign_ins_are_throttled_per_client_and_logged(client: TestClient,
 def test_an_editor_signs_in_by_name_returns_to_next_and_sees_internal_documents(client: TestClient) -> None:
     r = _sign_in(client, name="Lan", token=CODE, next="/documents/gialam")
     assert r.status_code == 303 and r.headers["location"] == "/documents/gialam"
-    assert SECRET in client.get("/documents/gialam/pages/1").text
+    page = client.get("/documents/gialam/pages/1").text
+    assert SECRET in page and 'href="/review/gialam/1"' in page  # "Hiệu đính trang này"
     assert "Hiệu đính" in client.get("/").text
 
 
