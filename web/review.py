@@ -45,7 +45,8 @@ def queue_view(rows: list[dict[str, Any]], chosen: dict[str, str]) -> dict[str, 
 
     shown = [r for r in rows if all(value(r, k) == v for k, v in chosen.items() if v)]
     counts = {key: sorted(Counter(value(r, key) for r in rows).items()) for key in FILTERS}
-    return {"rows": shown, "counts": counts, "total": len(rows)}
+    titles = {r["doc_id"]: r["title"] or r["doc_id"] for r in rows}
+    return {"rows": shown, "counts": counts, "total": len(rows), "titles": titles}
 
 
 @router.get("/review", response_class=HTMLResponse)
