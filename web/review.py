@@ -16,6 +16,7 @@ from corpus.revisions import Revisions
 from ocr.relayout import clean_line
 from sohoa import corrections
 from sohoa.errors import BadArgsError
+from sohoa.vietnamese import nfc
 from web import library
 from web.access import editor_of, is_member
 from web.render import render
@@ -54,7 +55,7 @@ def queue(request: Request, doc: str = "", commune: str = "", year: str = "") ->
     if editor_of(request) is None:
         return sign_in(request)
     revisions = Revisions(site_of(request).archive.catalog)
-    chosen = {"doc": doc, "commune": commune, "year": year}
+    chosen = {"doc": doc, "commune": nfc(commune), "year": year}
     return render(request, "review.html", {**queue_view(revisions.queue(), chosen), "chosen": chosen,
                                            "suggestions": revisions.suggestions()})
 
