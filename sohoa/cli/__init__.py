@@ -29,6 +29,8 @@ COMMANDS = {
     "review": "sohoa.cli.ocrtools:review",
     "normalize": "sohoa.cli.audio:normalize",
     "audiobook": "sohoa.cli.audio:audiobook",
+    "poll": "sohoa.cli.poll:poll",
+    "listens": "sohoa.cli.poll:listens",
     "search": "sohoa.cli.search:search",
     "reindex": "sohoa.cli.search:reindex",
     "serve": "sohoa.cli.web:serve",
