@@ -17,6 +17,11 @@ HTML = {"accept": "text/html"}
 BEARER = {"authorization": f"Bearer {MEMBER_TOKEN}"}
 
 
+def browser_on(app: object) -> TestClient:
+    """A browser on the app's own page: it sends the Origin header with every POST, as browsers do."""
+    return TestClient(app, headers={"origin": "http://testserver"})
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, list[str]]]:
     archive, slugs = build_archive(tmp_path_factory.mktemp("web-bulletins") / "archive")
@@ -26,7 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, lis
 
 @pytest.fixture
 def client(site) -> Iterator[TestClient]:  # noqa: ANN001
-    with TestClient(create_app(site[0].settings, member_token=MEMBER_TOKEN)) as fresh:
+    with browser_on(create_app(site[0].settings, member_token=MEMBER_TOKEN)) as fresh:
         yield fresh  # a new browser each time: no cookies
 
 
@@ -45,7 +50,7 @@ def test_polls_api_shape(client: TestClient, slug: str) -> None:
 
 def test_a_second_answer_from_one_browser_replaces_the_first(site, slug: str) -> None:  # noqa: ANN001
     app = create_app(site[0].settings, member_token=MEMBER_TOKEN)
-    with TestClient(app) as first, TestClient(app) as second:
+    with browser_on(app) as first, browser_on(app) as second:
         (poll,) = first.get(f"/api/bulletins/{slug}/polls").json()
         url = f"/api/bulletins/{slug}/polls/{poll['id']}"
         before = poll["total"]
@@ -112,7 +117,7 @@ def test_a_play_is_counted_per_day_and_shown_to_members(client: TestClient, slug
 
 def test_links_from_the_configured_address(site, slug: str) -> None:  # noqa: ANN001
     settings = dataclasses.replace(site[0].settings, base_url="https://bantin.example.vn")
-    with TestClient(create_app(settings, member_token="")) as client:
+    with browser_on(create_app(settings, member_token="")) as client:
         feed = feedparser.parse(client.get("/audio/feed.xml").content)
         assert feed.entries[0].link == f"https://bantin.example.vn/audio/{slug}/"
         assert f"https://bantin.example.vn/audio/{slug}/" in client.get(f"/audio/{slug}/", headers=HTML).text
