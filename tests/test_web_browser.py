@@ -28,14 +28,19 @@ pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
-    """The app on a free loopback port, served by uvicorn in a thread."""
-    import uvicorn
-
     from web import create_app
 
     archive, slugs = build_archive(tmp_path_factory.mktemp("web") / "archive")
-    config = uvicorn.Config(create_app(archive.settings, member_token=""), host="127.0.0.1", port=0,
-                            log_level="warning")
+    for base in serve(create_app(archive.settings, member_token="")):
+        yield base, slugs
+    archive.close()
+
+
+def serve(app: object) -> Iterator[str]:
+    """The app on a free loopback port, served by uvicorn in a thread, until the generator is closed."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -44,10 +49,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
         time.sleep(0.05)
     assert srv.started, "uvicorn did not start"
     port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", slugs
-    srv.should_exit = True
-    thread.join(timeout=10)
-    archive.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
