@@ -306,3 +306,5 @@ def _page_from_row(row: Any) -> Page:
         blank=bool(row["blank"]), needs_review=bool(row["needs_review"]), quality=json.loads(row["quality"]),
         steps=json.loads(row["steps"]), files=json.loads(row["files"]),
     )
+
+import corpus.revisions  # noqa: E402,F401  (its tables belong to this catalog's schema)

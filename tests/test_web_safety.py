@@ -13,6 +13,7 @@ from web import create_app
 
 HTML = {"accept": "text/html"}
 BEARER = {"authorization": f"Bearer {MEMBER_TOKEN}"}
+SAME_SITE = {"origin": "http://testserver"}  # what a browser sends with a form posted from the app
 INTERNAL_SLUG = "2024-01-05-ban-tin-noi-bo"
 # Every place an internal document or bulletin could show through, and what would give it away.
 LEAKS = [
@@ -73,22 +74,22 @@ def test_internal_bulletin_page_asks_to_sign_in_without_showing_it(client: TestC
 
 
 def test_member_login_with_the_form_sets_a_cookie(client: TestClient) -> None:
-    wrong = client.post("/members", data={"token": "đoán-bừa"}, headers=HTML)
-    assert wrong.status_code == 403 and "Mã không đúng" in wrong.text and not client.cookies
-    r = client.post("/members", data={"token": MEMBER_TOKEN}, follow_redirects=False)
+    wrong = client.post("/members", data={"token": "đoán-bừa"}, headers={**HTML, **SAME_SITE})
+    assert wrong.status_code == 403 and "mã không đúng" in wrong.text and not client.cookies
+    r = client.post("/members", data={"token": MEMBER_TOKEN}, headers=SAME_SITE, follow_redirects=False)
     assert r.status_code == 303 and "httponly" in r.headers["set-cookie"].lower()
-    assert MEMBER_TOKEN not in r.headers["set-cookie"]  # the cookie holds an HMAC, not the code
+    assert MEMBER_TOKEN not in r.headers["set-cookie"]  # the cookie holds a signed session, not the code
     member_page = client.get("/search?q=gom+su", headers=HTML)
     assert "Nghị quyết mật" in member_page.text
     assert member_page.headers["cache-control"] == "private, no-store"
-    client.post("/members/logout")
+    client.post("/members/logout", headers=SAME_SITE)
     client.cookies.clear()
     assert "Nghị quyết mật" not in client.get("/search?q=gom+su", headers=HTML).text
 
 
 def test_wrong_or_missing_credentials_see_public_only(client: TestClient) -> None:
     for headers in ({"authorization": "Bearer nope"}, {"authorization": f"Basic {MEMBER_TOKEN}"},
-                    {"cookie": "sohoa_member=forged"}):
+                    {"cookie": "sohoa_member=forged"}, {"cookie": "sohoa_session=forged.abc"}):
         assert client.get("/api/documents/gialam", headers=headers).status_code == 404
 
 
@@ -96,7 +97,7 @@ def test_no_member_token_configured_means_nobody_is_a_member(client: TestClient)
     settings = client.app.state.site.settings
     with TestClient(create_app(settings, member_token="")) as plain:
         assert plain.get("/api/documents/gialam", headers={"authorization": "Bearer "}).status_code == 404
-        assert plain.post("/members", data={"token": ""}).status_code in (403, 422)
+        assert plain.post("/members", data={"token": ""}, headers=SAME_SITE).status_code in (403, 422)
         assert "chưa cấu hình" in plain.get("/members", headers=HTML).text
 
 
@@ -153,13 +154,13 @@ def test_file_routes_serve_archive_files_only(client: TestClient, url: str) -> N
 ])
 def test_bad_parameters_get_a_4xx_with_a_message(client: TestClient, url: str, status: int, message: str | None) -> None:
     method = client.delete if status == 405 else client.get
-    r = method(url, headers={"accept": "application/json"})
+    r = method(url, headers={"accept": "application/json", **SAME_SITE})
     assert r.status_code == status, (url, r.status_code, r.text[:200])
     error = r.json()["error"]
     assert error and (message is None or message in error)
     assert not any(word in error for word in ("year_from", "page_no", "limit", "Input should", "must be", "/ "))
     if not url.startswith("/api/"):  # the API answers JSON whatever the client accepts
-        html = method(url, headers=HTML)
+        html = method(url, headers={**HTML, **SAME_SITE})
         assert html.status_code == status and "<h1>" in html.text
 
 

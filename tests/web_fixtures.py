@@ -81,15 +81,21 @@ def render_page(text: str) -> tuple[bytes, list[Word]]:
 
 
 def add_document(archive: Archive, doc_id: str, meta: DocumentMeta, texts: list[str]) -> None:
-    """The search tests' document, its pages then replaced by rendered images with real word boxes."""
+    """The search tests' document, its pages then replaced by rendered images with real word boxes,
+    and those images as its original PDF (corrections rewrite the searchable PDF from it)."""
     search_fixtures.add_document(archive, doc_id, meta, texts)
+    images = []
     for page_no, text in enumerate(texts, start=1):
         jpeg, words = render_page(text)
+        images.append(Image.open(io.BytesIO(jpeg)))
         archive.save_page(
             Page(doc_id=doc_id, page_no=page_no, text=text, mean_confidence=96.0, word_count=len(words),
                  width=WIDTH, height=HEIGHT, dpi=150),
             files={"image.jpg": jpeg, "words.json": words_json(words), "text.txt": text,
                    "page.alto.xml": f"<alto><!-- {doc_id} page {page_no} --></alto>"})
+    original = archive.path(f"originals/{doc_id}.pdf")
+    original.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(original, "PDF", save_all=True, append_images=images[1:], resolution=150)
     archive.write_document_text(doc_id)
 
 

@@ -18,6 +18,7 @@ from sohoa.errors import BadArgsError, NotFoundError, SohoaError
 from sohoa.settings import Settings
 from web.access import is_member
 from web.params import label
+from web.sessions import same_origin
 from web.site import HERE, Site
 
 log = logging.getLogger("sohoa.web")
@@ -34,6 +35,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 STATUS = {NotFoundError: 404, BadArgsError: 400}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MESSAGES = {404: "Không tìm thấy trang này", 405: "Trang này không nhận kiểu yêu cầu đó",
             413: "Yêu cầu quá lớn", 429: "Quá nhiều yêu cầu, hãy thử lại sau ít phút"}
 
@@ -53,6 +55,16 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
                               "Tài liệu nội bộ chỉ hiện khi có `Authorization: Bearer <token>` thành viên.")
     app.state.site = site
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def from_this_site(request: Request, call_next):  # noqa: ANN001, ANN202
+        # A form posted from another site (CSRF) is refused before any route sees it.
+        if request.method not in SAFE_METHODS and not same_origin(
+                request.headers, request.headers.get("host", ""), site.settings.base_url):
+            log.warning("cross-site %s %s refused (Origin %s)", request.method, request.url.path,
+                        request.headers.get("origin") or request.headers.get("referer") or "missing")
+            return error_response(request, 403, "Yêu cầu không đến từ trang này / cross-site request refused")
+        return await call_next(request)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -90,9 +102,9 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Máy chủ gặp lỗi; hãy thử lại sau")
 
-    from web import api, listen, members, polls, research
+    from web import api, correct, listen, members, polls, research, review
 
-    for module in (research, listen, polls, members, api):
+    for module in (research, listen, polls, members, api, review, correct):
         app.include_router(module.router)
     return app
 

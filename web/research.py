@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
+from corpus.revisions import Revisions
 from search_index import SearchResults
 from sohoa.errors import NotFoundError
 from web import library, urls
@@ -54,7 +55,7 @@ def document_page(request: Request, doc_id: str, q: str = "") -> Response:
     pages = site.archive.catalog.pages(doc.id)
     return render(request, "document.html", {
         "doc": doc, "pages": pages, "q": q, "found": library.search_in(site, doc, q, member),
-        "pdf": library.searchable_pdf(site, doc) is not None})
+        "pdf": library.searchable_pdf(site, doc) is not None, "reviewed": len(Revisions(site.archive.catalog).reviewed(doc.id))})
 
 
 @router.get("/documents/{doc_id}/pages/{page_no}", response_class=HTMLResponse)
