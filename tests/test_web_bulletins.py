@@ -10,11 +10,13 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from corpus.editors import add_editor
 from tests.web_fixtures import MEMBER_TOKEN, build_archive
 from web import create_app
 
 HTML = {"accept": "text/html"}
 BEARER = {"authorization": f"Bearer {MEMBER_TOKEN}"}
+EDITOR, EDITOR_CODE = "lan", "ma-cua-lan-2024"
 
 
 def browser_on(app: object) -> TestClient:
@@ -25,6 +27,7 @@ def browser_on(app: object) -> TestClient:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, list[str]]]:
     archive, slugs = build_archive(tmp_path_factory.mktemp("web-bulletins") / "archive")
+    add_editor(archive.catalog, EDITOR, EDITOR_CODE)
     yield archive, slugs
     archive.close()
 
@@ -99,19 +102,27 @@ def test_polls_of_an_internal_bulletin_are_internal(client: TestClient, site) ->
                        headers=BEARER).status_code == 200
 
 
-def test_results_with_bars_for_signed_in_members_only(client: TestClient, slug: str) -> None:
+def sign_in_as_editor(client: TestClient) -> None:
+    signed = client.post("/members", data={"name": EDITOR, "token": EDITOR_CODE}, follow_redirects=False)
+    assert signed.status_code == 303
+
+
+def test_results_with_bars_for_signed_in_editors_only(client: TestClient, slug: str) -> None:
     visitor = client.get(f"/audio/{slug}/", headers=HTML).text
     assert 'class="poll"' in visitor.replace("panel poll", "poll") and "poll-results" not in visitor
-    member = client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text
-    assert "poll-results" in member and "<meter" in member
+    assert "poll-results" not in client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text  # a member
+    sign_in_as_editor(client)
+    editor = client.get(f"/audio/{slug}/", headers=HTML).text
+    assert "poll-results" in editor and "<meter" in editor
 
 
-def test_a_play_is_counted_per_day_and_shown_to_members(client: TestClient, slug: str) -> None:
+def test_a_play_is_counted_per_day_and_shown_to_editors(client: TestClient, slug: str) -> None:
     assert client.post(f"/api/bulletins/{slug}/plays").status_code == 204
     assert client.post(f"/api/bulletins/{slug}/plays").status_code == 204
     assert "Lượt nghe" not in client.get(f"/audio/{slug}/", headers=HTML).text
-    member = client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text
-    assert 'id="listen-total">2<' in member
+    assert "Lượt nghe" not in client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text  # a member
+    sign_in_as_editor(client)
+    assert 'id="listen-total">2<' in client.get(f"/audio/{slug}/", headers=HTML).text
     assert client.post("/api/bulletins/khong-co/plays").status_code == 404
 
 
