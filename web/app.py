@@ -14,10 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sohoa import __version__
-from sohoa.errors import BadArgsError, NotFoundError, SohoaError
+from sohoa.errors import BadArgsError, IndexDamagedError, NotFoundError, SohoaError
 from sohoa.settings import Settings
 from web.access import is_member
 from web.sessions import same_origin
+from web.head import HeadAsGet
 from web.site import HERE, Site
 
 log = logging.getLogger("sohoa.web")
@@ -33,7 +34,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-STATUS = {NotFoundError: 404, BadArgsError: 400}
+STATUS = {NotFoundError: 404, BadArgsError: 400, IndexDamagedError: 503}
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MESSAGES = {404: "Không tìm thấy trang này / not found", 405: "Phương thức không được phép / method not allowed"}
 
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
 
     for module in (research, listen, members, api, review, correct):
         app.include_router(module.router)
+    app.add_middleware(HeadAsGet)
     return app
 
 
