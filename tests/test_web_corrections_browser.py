@@ -16,7 +16,8 @@ from corpus.editors import add_editor
 from ocr.quality import ReviewThresholds
 from sohoa import corrections, ingest as steps
 from sohoa.vietnamese import TONE_MARKS, canonical_tones, place_tone, split_tone
-from tests.test_web_browser import CHROMIUM, browser, page, serve, shoot  # noqa: F401 (fixtures)
+from tests.test_web_browser import CHROMIUM, browser, page, shoot  # noqa: F401 (fixtures)
+from tests.web_fixtures import served
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")
 EDITORS = {"lan": "ma-cua-lan-2024", "minh": "ma-cua-minh-2024"}
@@ -39,7 +40,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Archiv
     doc = finished.document
     for name, code in EDITORS.items():
         add_editor(archive.catalog, name, code)
-    for base in serve(create_app(archive.settings, member_token="")):
+    with served(create_app(archive.settings, member_token="")) as base:
         yield base, archive, doc.id
     archive.close()
 

@@ -17,8 +17,9 @@ from sohoa import __version__
 from sohoa.errors import BadArgsError, IndexDamagedError, NotFoundError, SohoaError
 from sohoa.settings import Settings
 from web.access import is_member
-from web.sessions import same_origin
 from web.head import HeadAsGet
+from web.params import label
+from web.sessions import same_origin
 from web.site import HERE, Site
 
 log = logging.getLogger("sohoa.web")
@@ -36,7 +37,8 @@ SECURITY_HEADERS = {
 }
 STATUS = {NotFoundError: 404, BadArgsError: 400, IndexDamagedError: 503}
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-MESSAGES = {404: "Không tìm thấy trang này / not found", 405: "Phương thức không được phép / method not allowed"}
+MESSAGES = {404: "Không tìm thấy trang này", 405: "Trang này không nhận kiểu yêu cầu đó",
+            413: "Yêu cầu quá lớn", 429: "Quá nhiều yêu cầu, hãy thử lại sau ít phút"}
 
 
 def create_app(settings: Settings | None = None, member_token: str | None = None) -> FastAPI:
@@ -87,22 +89,26 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code, MESSAGES.get(exc.status_code, str(exc.detail)))
+        return error_response(request, exc.status_code, MESSAGES.get(exc.status_code, "Yêu cầu không thực hiện được"))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        # Pydantic's English ("Input should be a valid integer") and the code's names stay out.
         first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
-        return error_response(request, 400, f"tham số '{where}' không hợp lệ / invalid: {first.get('msg', '')}")
+        name = str((first.get("loc") or ("", ""))[-1])
+        return error_response(request, 400, f"{label(name)} không hợp lệ: hãy kiểm tra lại địa chỉ hoặc biểu mẫu")
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
-        return error_response(request, 500, "Lỗi nội bộ / internal error")
+        return error_response(request, 500, "Máy chủ gặp lỗi; hãy thử lại sau")
 
     from web import api, correct, listen, members, research, review
 
     for module in (research, listen, members, api, review, correct):
+    from web import api, listen, members, polls, research
+
+    for module in (research, listen, polls, members, api):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet)
     return app

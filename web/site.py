@@ -72,10 +72,6 @@ class Site:
     def audio_root(self) -> Path:
         return self.settings.home / "audio"
 
-    def url(self, path: str) -> str:
-        """A stable absolute URL (citations, QR codes, feeds) under the configured base URL."""
-        return f"{self.settings.base_url}{path}"
-
     def close(self) -> None:
         self.archive.close()
 

@@ -34,6 +34,8 @@ COMMANDS = {
     "editors": "sohoa.cli.editors:editors",
     "normalize": "sohoa.cli.audio:normalize",
     "audiobook": "sohoa.cli.audio:audiobook",
+    "poll": "sohoa.cli.poll:poll",
+    "listens": "sohoa.cli.poll:listens",
     "search": "sohoa.cli.search:search",
     "reindex": "sohoa.cli.search:reindex",
     "serve": "sohoa.cli.web:serve",
