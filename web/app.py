@@ -103,12 +103,9 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Máy chủ gặp lỗi; hãy thử lại sau")
 
-    from web import api, correct, listen, members, research, review
+    from web import api, correct, listen, members, polls, research, review
 
-    for module in (research, listen, members, api, review, correct):
-    from web import api, listen, members, polls, research
-
-    for module in (research, listen, polls, members, api):
+    for module in (research, listen, polls, members, api, review, correct):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet)
     return app
