@@ -4,6 +4,7 @@ commune, district, province, year, kind, collection, access). Paths are relative
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,11 @@ class ManifestRow:
     fields_given: frozenset[str] = frozenset()
 
 
-def read_manifest(manifest: Path) -> list[ManifestRow]:
-    """Every row, good or bad: a bad row carries its error so the rest of the batch goes on."""
+def read_manifest(manifest: Path, locate: Callable[[str], Path] | None = None) -> list[ManifestRow]:
+    """Every row, good or bad: a bad row carries its error so the rest of the batch goes on.
+
+    ``locate`` finds the file a row names (default: relative to the manifest's folder); uploads
+    use it to find files stored under names of their own (``sohoa.uploads``)."""
     try:
         text = manifest.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -35,16 +39,17 @@ def read_manifest(manifest: Path) -> list[ManifestRow]:
     headers = {ALIASES.get(h, h) for h in headers}
     if "file" not in headers:
         raise InputFileError(f"{manifest}: manifest has no 'file' column (columns: {', '.join(COLUMNS)})")
-    return [_parse_row(manifest, number, row) for number, row in enumerate(reader, start=2)]
+    locate = locate or (lambda name: (manifest.parent / name).resolve())
+    return [_parse_row(manifest, number, row, locate) for number, row in enumerate(reader, start=2)]
 
 
-def _parse_row(manifest: Path, line: int, raw: dict[str, str | None]) -> ManifestRow:
+def _parse_row(manifest: Path, line: int, raw: dict[str, str | None], locate: Callable[[str], Path]) -> ManifestRow:
     row = {ALIASES.get((k or "").strip().lower(), (k or "").strip().lower()): nfc((v or "").strip())
            for k, v in raw.items() if k}
     where = f"{manifest.name}:{line}"
     if not row.get("file"):
         return ManifestRow(line, None, None, f"{where}: no file named")
-    path = (manifest.parent / row["file"]).resolve()
+    path = locate(row["file"])
     if not path.exists():
         return ManifestRow(line, path, None, f"{where}: {row['file']}: no such file")
     values = {k: v for k, v in row.items() if k in COLUMNS and k != "file"}

@@ -99,9 +99,9 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Lỗi nội bộ / internal error")
 
-    from web import api, correct, listen, members, research, review
+    from web import api, correct, listen, members, research, review, uploads
 
-    for module in (research, listen, members, api, review, correct):
+    for module in (research, listen, members, api, review, correct, uploads):
         app.include_router(module.router)
     return app
 
