@@ -25,6 +25,10 @@ from web.site import site_of
 from web.upload_stream import TooLarge, receive
 
 router = APIRouter(include_in_schema=False)
+# A run's state as the editor reads it (the pages keep the English state in data-state for scripts).
+STATE_LABELS = {"checking": "đang kiểm tra", "running": "đang nhập", "done": "xong", "failed": "có lỗi",
+                "refused": "không có tệp nào nhập được",
+                "interrupted": "bị ngắt: tải lại các tệp này, việc nhập tiếp tục từ trang còn dở"}
 
 
 def _form(request: Request, message: str = "", status: int = 200) -> Response:
@@ -77,7 +81,7 @@ def run_page(request: Request, run_id: str) -> Response:
     if editor_of(request) is None:
         return sign_in(request)
     run, progress = _run(request, run_id)
-    return render(request, "ingest_run.html", {"run": run, "progress": progress})
+    return render(request, "ingest_run.html", {"run": run, "progress": progress, "states": STATE_LABELS})
 
 
 @router.get("/ingest/runs/{run_id}/progress.json")
@@ -89,4 +93,5 @@ def run_progress(request: Request, run_id: str) -> Response:
 def run_history(request: Request) -> Response:
     if editor_of(request) is None:
         return sign_in(request)
-    return render(request, "ingest_history.html", {"runs": uploads.history(site_of(request).archive)})
+    return render(request, "ingest_history.html", {"runs": uploads.history(site_of(request).archive),
+                                                   "states": STATE_LABELS})

@@ -5,12 +5,13 @@
   const run = document.getElementById("run");
   if (!run) return;
   const ENDED = ["done", "failed", "refused", "interrupted"];
+  const STATES = JSON.parse(run.dataset.labels);
   const LABELS = {complete: "xong", registered: "đang đọc", failed: "lỗi", already: "đã có trong kho",
                   refused: "bị từ chối", duplicate: "trùng"};
 
   function show(p) {
     const state = document.getElementById("run-state");
-    state.textContent = p.state;
+    state.textContent = STATES[p.state] || p.state;
     state.dataset.state = p.state;
     const list = document.getElementById("run-documents");
     list.replaceChildren(...p.documents.map((d) => {
