@@ -36,7 +36,7 @@ from corpus.catalog import now
 from corpus.manifest import COLUMNS, read_manifest
 from corpus.models import META_FIELDS, DocumentMeta, given_fields
 from ocr.sources import IMAGE_SUFFIXES
-from sohoa.errors import SohoaError
+from sohoa.errors import InputFileError, SohoaError
 from sohoa.ingest import Job, plan
 from sohoa.settings import Settings
 
@@ -108,9 +108,14 @@ def run_folder(archive: Archive, run_id: str) -> Path | None:
     return folder if RUN_ID.fullmatch(run_id) and (folder / "run.json").exists() else None
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.3g} MB"
+
+
 def unpack_zip(upload: Upload, limit: int) -> Upload:
     """A ZIP of page images as a folder of them, in the order of their names, numbered 0001.png …
-    (names inside a ZIP are never paths either); other members (__MACOSX, Thumbs.db) are skipped."""
+    (names inside a ZIP are never paths either); other members (__MACOSX, Thumbs.db) are skipped.
+    A bad ZIP is refused whole: nothing of it is left unpacked."""
     folder = upload.stored.with_suffix("")
     try:
         with zipfile.ZipFile(upload.stored) as bundle:
@@ -118,19 +123,23 @@ def unpack_zip(upload: Upload, limit: int) -> Upload:
                             and Path(m.filename).suffix.lower() in IMAGE_SUFFIXES
                             and not m.filename.startswith("__MACOSX/")), key=lambda m: _natural(m.filename))
             if len(pages) > ZIP_MEMBERS:
-                raise SohoaError(f"{upload.stored}: ZIP holds over {ZIP_MEMBERS} page images")
+                raise InputFileError(f"{upload.stored}: ZIP holds over {ZIP_MEMBERS} page images")
             folder.mkdir()
             budget = limit * ZIP_RATIO
             for number, member in enumerate(pages, start=1):
-                with bundle.open(member) as source, (folder / f"{number:04d}{Path(member.filename).suffix.lower()}").open("xb") as out:
+                page = folder / f"{number:04d}{Path(member.filename).suffix.lower()}"
+                with bundle.open(member) as source, page.open("xb") as out:
                     while chunk := source.read(1 << 20):
                         budget -= len(chunk)
                         if budget < 0:
-                            raise SohoaError(f"{upload.stored}: ZIP unpacks to over {limit * ZIP_RATIO // 2**20} MB")
+                            raise InputFileError(f"{upload.stored}: ZIP unpacks to over {megabytes(limit * ZIP_RATIO)}")
                         out.write(chunk)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, InputFileError) as exc:
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
-        raise SohoaError(f"{upload.stored}: damaged or unreadable ZIP ({exc})") from None
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, InputFileError):
+            raise
+        raise InputFileError(f"{upload.stored}: damaged or unreadable ZIP ({exc})") from None
     upload.stored.unlink()
     return Upload(folder, upload.name)
 

@@ -76,6 +76,8 @@ def test_bad_uploads_get_the_line_sohoa_ingest_prints_and_nothing_is_archived(
     assert len(expected) == len(files)
     p = progress(client, upload(client, [(path.name, path.read_bytes()) for path in files], title="Hỏng"))
     assert p["state"] == "refused" and sorted(p["errors"]) == sorted(expected)
+    p = progress(client, upload(client, [("hồ sơ hỏng.zip", b"PK\x03\x04 not a zip")]))
+    assert len(p["errors"]) == 1 and p["errors"][0].startswith("hồ sơ hỏng.zip: damaged or unreadable ZIP")
     manifest = "file,title\nkhong-co.pdf,Mất\n"  # a row naming a file not uploaded: the CLI's line too
     p = progress(client, upload(client, [("hop-01.csv", manifest.encode())]))
     assert p["errors"] == ["hop-01.csv:2: khong-co.pdf: no such file"]
@@ -91,12 +93,17 @@ def test_an_upload_over_the_limit_is_refused_and_removed(client: TestClient) -> 
     r = upload(client, [("to.pdf", b"%PDF-1.4\n" + b"0" * 10_000)])
     assert r.status_code == 413 and "over the limit of" in r.text
     assert not any(runs_folder(client.app.state.site.archive).iterdir())
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("trang 1.png", b"\0" * 100_000)  # a hundred kilobytes in a few hundred bytes
+    p = progress(client, upload(client, [("bom.zip", bomb.getvalue())]))
+    assert p["errors"] == ["bom.zip: ZIP unpacks to over 0.0156 MB"] and p["state"] == "refused"
     big = b"x" * 100_000  # its Content-Length alone refuses it, before a byte is read
     r = client.post("/ingest", content=big, headers={**SAME_SITE, "content-type": "multipart/form-data; boundary=b"})
     assert r.status_code == 413
     r = client.post("/ingest", content=big[:1000], headers={**SAME_SITE, "content-type": "multipart/form-data; boundary=b"})
     assert r.status_code == 400 and "damaged upload" in r.text
-    assert not any(runs_folder(client.app.state.site.archive).iterdir())
+    assert len(list(runs_folder(client.app.state.site.archive).iterdir())) == 1  # the ZIP's run, refused
 
 
 def test_a_zip_of_page_images_is_one_document_ingested_in_the_background(client: TestClient, scans) -> None:  # noqa: ANN001

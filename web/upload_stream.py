@@ -20,7 +20,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from sohoa.errors import BadArgsError
-from sohoa.uploads import Upload
+from sohoa.uploads import Upload, megabytes
 from sohoa.vietnamese import nfc
 
 SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
@@ -29,6 +29,10 @@ FIELD_LIMIT = 10_000  # bytes of one form field (a title, a commune): far more t
 
 class TooLarge(BadArgsError):
     """The upload passed its size limit; what was written of it is removed by the caller."""
+
+
+def too_large(limit: int) -> TooLarge:
+    return TooLarge(f"tải lên quá {megabytes(limit)} / upload over the limit of {megabytes(limit)}")
 
 
 @dataclass
@@ -89,7 +93,7 @@ class _Receiver:
     def data(self, data: bytes, start: int, end: int) -> None:
         self.total += end - start
         if self.total > self.limit:
-            raise TooLarge(f"tải lên quá {self.limit // 2**20} MB / upload over the limit of {self.limit // 2**20} MB")
+            raise too_large(self.limit)
         if self.out is not None:
             self.out.write(data[start:end])
         elif self.filename is None:

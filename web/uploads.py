@@ -22,7 +22,7 @@ from web.access import editor_of
 from web.render import render
 from web.review import require_editor, sign_in
 from web.site import site_of
-from web.upload_stream import TooLarge, receive
+from web.upload_stream import TooLarge, receive, too_large
 
 router = APIRouter(include_in_schema=False)
 # A run's state as the editor reads it (the pages keep the English state in data-state for scripts).
@@ -34,7 +34,7 @@ STATE_LABELS = {"checking": "đang kiểm tra", "running": "đang nhập", "done
 def _form(request: Request, message: str = "", status: int = 200) -> Response:
     limit = site_of(request).upload_limit
     return render(request, "ingest.html", {"message": message, "kinds": KINDS, "access_levels": ACCESS_LEVELS,
-                                           "limit_mb": limit // 2**20}, status_code=status)
+                                           "limit": uploads.megabytes(limit)}, status_code=status)
 
 
 @router.get("/ingest", response_class=HTMLResponse)
@@ -48,8 +48,7 @@ async def upload(request: Request) -> Response:
     site = site_of(request)
     limit = site.upload_limit
     if int(request.headers.get("content-length") or 0) > limit + 2**16:  # the form's own fields besides
-        return _form(request, str(TooLarge(f"tải lên quá {limit // 2**20} MB / upload over the limit of "
-                                           f"{limit // 2**20} MB")), 413)
+        return _form(request, str(too_large(limit)), 413)
     run, folder = uploads.new_run(site.archive, editor)
     try:
         received = await receive(request.headers.get("content-type", ""), request.stream(), folder / "quarantine", limit)
