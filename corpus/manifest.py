@@ -13,6 +13,9 @@ from sohoa.errors import InputFileError, SohoaError
 from sohoa.vietnamese import nfc
 
 COLUMNS = ("file", *META_FIELDS)
+# Optional: the name to record for the original when the file's own name is not it (an upload
+# stored under a number by `sohoa.uploads` keeps the name it was uploaded under).
+NAME_COLUMN = "original_name"
 ALIASES = {"ward": "commune", "phuong": "commune", "xa": "commune", "path": "file"}
 
 
@@ -23,6 +26,7 @@ class ManifestRow:
     meta: DocumentMeta | None
     error: str | None = None
     fields_given: frozenset[str] = frozenset()
+    original_name: str = ""
 
 
 def read_manifest(manifest: Path, locate: Callable[[str], Path] | None = None) -> list[ManifestRow]:
@@ -57,4 +61,4 @@ def _parse_row(manifest: Path, line: int, raw: dict[str, str | None], locate: Ca
         meta = DocumentMeta.parse(**values)
     except SohoaError as exc:
         return ManifestRow(line, path, None, f"{where}: {exc}")
-    return ManifestRow(line, path, meta, fields_given=given_fields(values))
+    return ManifestRow(line, path, meta, fields_given=given_fields(values), original_name=row.get(NAME_COLUMN, ""))

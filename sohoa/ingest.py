@@ -42,6 +42,7 @@ class Job:
     # Fields the archivist gave: on --force they replace the archived metadata, the rest is kept.
     fields_given: frozenset[str] = frozenset()
     started_by: str = ""  # who asked for it (an editor's name, a user): in the provenance events
+    original_name: str = ""  # the original's name to record, when not the file's (an upload's own name)
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
         pages, outcome = _remaining(archive, doc_id, todo.source.page_count), "resumed"
     if outcome == "new":
         catalog.add_document(Document(
-            id=doc_id, meta=job.meta, original_name=job.path.name, sha256=todo.fingerprint.sha256,
+            id=doc_id, meta=job.meta, original_name=job.original_name or job.path.name, sha256=todo.fingerprint.sha256,
             original_path=stored, media_type=todo.source.media_type, page_count=todo.source.page_count,
             status="registered"))
         catalog.log_event(run_id, "register", doc_id=doc_id, original=str(job.path), sha256=todo.fingerprint.sha256,

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from corpus.archive import Archive, write_atomic
 from corpus.catalog import now
-from corpus.manifest import COLUMNS, read_manifest
+from corpus.manifest import COLUMNS, NAME_COLUMN, read_manifest
 from corpus.models import META_FIELDS, DocumentMeta, given_fields
 from ocr.sources import IMAGE_SUFFIXES
 from sohoa.errors import InputFileError, SohoaError
@@ -207,11 +207,11 @@ def check(archive: Archive, run: Run, folder: Path, jobs: list[tuple[Job, str]],
             accepted = folder / "files" / job.path.name
             accepted.parent.mkdir(exist_ok=True)
             os.replace(job.path, accepted)
-            rows.append({"file": f"files/{accepted.name}",
+            rows.append({"file": f"files/{accepted.name}", NAME_COLUMN: name,
                          **{k: getattr(job.meta, k) if k in job.fields_given else "" for k in META_FIELDS}})
     run.items += refused
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=(*COLUMNS, NAME_COLUMN))
     writer.writeheader()
     writer.writerows(rows)
     write_atomic(folder / "manifest.csv", buffer.getvalue())

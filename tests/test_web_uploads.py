@@ -124,6 +124,7 @@ def test_a_zip_of_page_images_is_one_document_ingested_in_the_background(client:
     archive = client.app.state.site.archive
     doc = archive.catalog.document(document["doc_id"])
     assert (doc.meta.title, doc.meta.year, doc.page_count) == ("Hồ sơ xã", 1990, 2)
+    assert doc.original_name == "hồ sơ.zip"  # recorded as uploaded, though stored as a number
     assert [e["detail"]["by"] for e in archive.catalog.events(doc.id) if e["action"] == "register"] == ["lan"]
     history = client.get("/ingest/history").text
     assert run_url in history and "lan" in history and 'data-state="done"' in history

@@ -151,7 +151,7 @@ def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, 
             refused += 1
         else:
             assert row.path is not None and row.meta is not None
-            jobs.append(Job(row.path, row.meta, row.fields_given, started_by))
+            jobs.append(Job(row.path, row.meta, row.fields_given, started_by, row.original_name))
     return jobs, refused
 
 
