@@ -129,10 +129,7 @@ def test_a_manifest_can_name_the_original_and_say_where_its_files_are(tmp_path):
     stored = tmp_path / "0001.pdf"
     stored.write_bytes(b"x")
     manifest = tmp_path / "box.csv"
-    manifest.write_text("file,title,original_name
-Lịch sử.pdf,Lịch sử,Lịch sử.pdf
-khac.pdf,Khác,
-", encoding="utf-8")
+    manifest.write_text("file,title,original_name\nLịch sử.pdf,Lịch sử,Lịch sử.pdf\nkhac.pdf,Khác,\n", encoding="utf-8")
     uploaded = {"Lịch sử.pdf": stored}  # how uploads find files stored under numbers
     found, missing = read_manifest(manifest, locate=lambda name: uploaded.get(name, tmp_path / "missing" / name))
     assert (found.path, found.original_name, found.error) == (stored, "Lịch sử.pdf", None)
