@@ -63,7 +63,9 @@ class Run:
     started_by: str
     started_at: str
     items: list[Item] = field(default_factory=list)
-    state: str = "checking"  # checking | running | done | failed (exit code) | refused (nothing to ingest)
+    # checking | running | done | failed (exit code) | refused (nothing to ingest); progress() adds
+    # partial (done, but some files were refused) and interrupted (its process is gone)
+    state: str = "checking"
     exit_code: int | None = None
     finished_at: str | None = None
     pid: int | None = None
@@ -268,6 +270,8 @@ def progress(archive: Archive, run: Run, folder: Path) -> dict[str, object]:
                           "pages": [n in done for n in range(1, doc.page_count + 1)] if doc else [],
                           "url": f"/documents/{doc.id}" if doc else None})
     state = run.state if run.state != "running" or is_alive(run) else "interrupted"
+    if state == "done" and any(i.outcome == "refused" for i in run.items):
+        state = "partial"  # as `sohoa ingest` exits 7 when some files of a batch failed
     return {"id": run.id, "state": state, "started_by": run.started_by, "started_at": run.started_at,
             "finished_at": run.finished_at, "exit_code": run.exit_code, "documents": documents,
             "errors": [i.error for i in run.items if i.error] + failure_lines(run, folder)}

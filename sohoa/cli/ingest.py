@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,7 +113,7 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--jobs", type=click.IntRange(1, 64), help="Pages recognised at once (default: all cores).")
 @click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
               help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
-@click.option("--by", "started_by", envvar="SOHOA_EDITOR", default=getpass.getuser, show_default="your user name",
+@click.option("--by", "started_by", envvar="SOHOA_EDITOR", default=lambda: _user_name(), show_default="your user name",
               help="Who starts this run, recorded in the archive's provenance events (or $SOHOA_EDITOR).")
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, force: bool, jobs: int | None,
@@ -136,6 +137,14 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     # Nothing to do: do not pay for starting Prefect.
     results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
     return _summarise(settings, results, done_before, failures + refused)
+
+
+def _user_name() -> str:
+    """Who runs the command, for the provenance events; a container's nameless uid is still a run."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object],

@@ -4,7 +4,7 @@
   "use strict";
   const run = document.getElementById("run");
   if (!run) return;
-  const ENDED = ["done", "failed", "refused", "interrupted"];
+  const ENDED = ["done", "partial", "failed", "refused", "interrupted"];
   const STATES = JSON.parse(run.dataset.labels);
   const LABELS = {complete: "xong", registered: "đang đọc", failed: "lỗi", already: "đã có trong kho",
                   refused: "bị từ chối", duplicate: "trùng"};
