@@ -27,9 +27,10 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from corpus.archive import Archive, write_atomic
 from corpus.catalog import now
@@ -39,6 +40,7 @@ from ocr.sources import IMAGE_SUFFIXES
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.ingest import Job, plan
 from sohoa.settings import Settings
+from sohoa.vietnamese import nfc
 
 UPLOADS = "uploads"
 RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
@@ -110,6 +112,12 @@ def run_folder(archive: Archive, run_id: str) -> Path | None:
     return folder if RUN_ID.fullmatch(run_id) and (folder / "run.json").exists() else None
 
 
+def display_name(raw: str) -> str:
+    """An uploaded name's last part, NFC, without control characters: text to show, never a path."""
+    last = PurePosixPath(raw.replace("\\", "/")).name
+    return nfc("".join(c for c in last if unicodedata.category(c)[0] != "C"))[:200] or "(không tên / unnamed)"
+
+
 def megabytes(size: int) -> str:
     return f"{size / 2**20:.3g} MB"
 
@@ -166,11 +174,10 @@ def jobs_of(uploads: list[Upload], form: dict[str, str], editor: str) -> tuple[l
         meta = DocumentMeta.parse(**values)  # type: ignore[arg-type]  # bad values: one line, status 400
         return [(Job(u.stored, meta, given_fields(values), editor), u.name) for u in scans], []
     (manifest,) = manifests
-    by_name = {u.name: u for u in scans}
-    missing = manifest.stored.parent / "missing"
+    by_name = {u.name: u.stored for u in scans}
+    nowhere = manifest.stored.parent / "missing"  # never made: a row's own text is never a path
     jobs, refused = [], []
-    for row in read_manifest(manifest.stored, locate=lambda name: by_name[Path(name).name].stored
-                             if Path(name).name in by_name else missing / name):
+    for row in read_manifest(manifest.stored, locate=lambda name: by_name.get(display_name(name), nowhere)):
         if row.error:
             refused.append(Item(manifest.name, "refused", error=row.error.replace(manifest.stored.name, manifest.name)))
         else:
@@ -290,12 +297,12 @@ def failure_lines(run: Run, folder: Path) -> list[str]:
     return lines
 
 
-def history(archive: Archive) -> list[tuple[Run, dict[str, object]]]:
-    """Every run, newest first, with its progress (outcome, errors)."""
-    folders = sorted((f for f in runs_folder(archive).glob("*") if run_folder(archive, f.name)), reverse=True) \
-        if runs_folder(archive).exists() else []
-    runs = [(Run.load(f), f) for f in folders]
-    return [(run, progress(archive, run, f)) for run, f in runs]
+def history(archive: Archive, limit: int = 100) -> list[tuple[Run, dict[str, object]]]:
+    """The latest runs, newest first, with their progress (outcome, errors)."""
+    root = runs_folder(archive)
+    names = sorted((f.name for f in root.iterdir() if run_folder(archive, f.name)), reverse=True) if root.exists() else []
+    runs = [(Run.load(root / name), root / name) for name in names[:limit]]
+    return [(run, progress(archive, run, folder)) for run, folder in runs]
 
 
 def is_alive(run: Run) -> bool:

@@ -78,9 +78,11 @@ def test_bad_uploads_get_the_line_sohoa_ingest_prints_and_nothing_is_archived(
     assert p["state"] == "refused" and sorted(p["errors"]) == sorted(expected)
     p = progress(client, upload(client, [("hồ sơ hỏng.zip", b"PK\x03\x04 not a zip")]))
     assert len(p["errors"]) == 1 and p["errors"][0].startswith("hồ sơ hỏng.zip: damaged or unreadable ZIP")
-    manifest = "file,title\nkhong-co.pdf,Mất\n"  # a row naming a file not uploaded: the CLI's line too
+    # rows naming a file not uploaded get the CLI's line; a row's text never reaches outside as a path
+    manifest = "file,title\nkhong-co.pdf,Mất\n/etc/hostname,Ngoài\n../../catalog.sqlite,Ngoài\n"
     p = progress(client, upload(client, [("hop-01.csv", manifest.encode())]))
-    assert p["errors"] == ["hop-01.csv:2: khong-co.pdf: no such file"]
+    assert p["errors"] == ["hop-01.csv:2: khong-co.pdf: no such file", "hop-01.csv:3: /etc/hostname: no such file",
+                           "hop-01.csv:4: ../../catalog.sqlite: no such file"]
 
     archive = client.app.state.site.archive
     assert archive.catalog.documents() == [] and not (archive.settings.home / "originals").exists()

@@ -10,7 +10,6 @@ are kept as text for display only; the files on disk are named ``0001.pdf``, ``0
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,7 +19,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from sohoa.errors import BadArgsError
-from sohoa.uploads import Upload, megabytes
+from sohoa.uploads import Upload, display_name, megabytes
 from sohoa.vietnamese import nfc
 
 SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
@@ -39,12 +38,6 @@ def too_large(limit: int) -> TooLarge:
 class Received:
     fields: dict[str, str] = field(default_factory=dict)
     files: list[Upload] = field(default_factory=list)  # in quarantine, named by number
-
-
-def display_name(raw: str) -> str:
-    """The uploaded name's last part, NFC, without control characters: text to show, never a path."""
-    last = PurePosixPath(raw.replace("\\", "/")).name
-    return nfc("".join(c for c in last if unicodedata.category(c)[0] != "C"))[:200] or "(không tên / unnamed)"
 
 
 def stored_name(number: int, raw: str) -> str:
