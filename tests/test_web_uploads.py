@@ -132,3 +132,12 @@ def test_a_zip_of_page_images_is_one_document_ingested_in_the_background(client:
     history = client.get("/ingest/history").text
     assert run_url in history and "lan" in history and 'data-state="partial"' in history
     assert client.get(document["url"]).status_code == 200
+
+
+def test_a_disk_that_refuses_the_upload_gets_one_line_and_nothing_kept(client: TestClient, monkeypatch) -> None:  # noqa: ANN001
+    import web.upload_stream
+
+    monkeypatch.setattr(web.upload_stream, "stored_name", lambda number, raw: "gone/0001.pdf")  # open() fails
+    r = upload(client, [("a.pdf", b"%PDF-1.4\n")])
+    assert r.status_code == 507 and "cannot store the upload" in r.text
+    assert not any(runs_folder(client.app.state.site.archive).iterdir())

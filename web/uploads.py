@@ -60,6 +60,9 @@ async def upload(request: Request) -> Response:
     except SohoaError as exc:  # nothing of a refused upload is kept
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, str(exc), 413 if isinstance(exc, TooLarge) else 400)
+    except OSError as exc:  # a full or read-only disk: the same, said in one line
+        shutil.rmtree(folder, ignore_errors=True)
+        return _form(request, f"không lưu được tệp tải lên / cannot store the upload ({exc.strerror})", 507)
     await run_in_threadpool(uploads.check, site.archive, run, folder, jobs, refused + more)
     if run.to_ingest:
         uploads.start(site.settings, run, folder)
