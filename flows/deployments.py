@@ -1,0 +1,165 @@
+"""The flows an operator starts from the Prefect UI, served as deployments by `sohoa deploy`.
+
+Their parameters are typed (paths, the metadata fields, ``Literal`` choices for kind, access,
+engine and format) so that the UI's run form shows a text box, a number or a drop-down for each
+and Prefect refuses a bad value before the run starts. Each flow then calls what the command
+calls (:mod:`sohoa.batch` and the ingest flow, :func:`sohoa.audiobook.make_audiobook`, the index
+rebuild, the hot folder's poll): a run from the form archives and publishes what the command
+would. Its report (the command's lines) is the run's markdown artifact; a batch with a failed
+file ends the run Failed, as the command exits non-zero.
+
+Who started a run goes into the catalog's provenance ("start", "audiobook", "reindex" events):
+the name typed in the form's ``started_by``, else the user Prefect records (``created_by``, set by
+Prefect Cloud; an open-source server records none), else "schedule" for a scheduled run, else
+"prefect" (someone with access to the Prefect UI or API).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.context import get_run_context
+from pydantic import BaseModel, Field
+
+from corpus.models import ACCESS_LEVELS, KINDS
+from sohoa.batch import StartedBy, collect_jobs, plan_batch, result_lines, summary_line, unworked_lines
+from sohoa.errors import BadArgsError, SohoaError
+from sohoa.settings import Settings
+from sohoa.vietnamese import nfc
+
+Kind = Literal[KINDS]  # type: ignore[valid-type]  # the catalog's own list: one source of truth
+Access = Literal[ACCESS_LEVELS]  # type: ignore[valid-type]
+# Who starts the run, typed in the form: an open-source Prefect server records no user of its own.
+Who = Annotated[str, Field(title="Người chạy / started by", description="Your name, kept in the archive's provenance.")]
+
+
+class DocumentFields(BaseModel):
+    """What the archivist says about every file of the run (`sohoa ingest`'s flags); a manifest's
+    rows carry their own."""
+
+    title: str | None = Field(None, title="Tên tài liệu / title")
+    commune: str | None = Field(None, title="Xã / phường (commune, ward)")
+    district: str | None = Field(None, title="Quận / huyện (district)")
+    province: str | None = Field(None, title="Tỉnh / thành phố (province)")
+    year: int | None = Field(None, title="Năm / year", ge=1900, le=2100)
+    kind: Kind | None = Field(None, title="Loại / kind")
+    collection: str | None = Field(None, title="Bộ sưu tập / collection")
+    access: Access | None = Field(None, title="Quyền xem / access", description="internal: hidden from the public pages")
+
+
+class RunFailed(SohoaError):
+    """Some files of a batch failed: the run ends Failed, as the command exits non-zero."""
+
+
+def run_starter(person: str, deployment: str) -> StartedBy:
+    run = get_run_context().flow_run
+    if person.strip():
+        who = person.strip()
+    elif run.created_by is not None:
+        who = run.created_by.display_value or run.created_by.type or "prefect"
+    else:
+        who = "schedule" if run.auto_scheduled else "prefect"
+    return StartedBy(nfc(who), f"prefect deployment {deployment} (flow run {run.name})")
+
+
+def _report(key: str, title: str, lines: list[str]) -> None:
+    body = "\n".join(f"- {line}" for line in lines)
+    create_markdown_artifact(key=key, description=title, markdown=f"# {title}\n\n{body}\n")
+
+
+@flow(name="ingest-files", log_prints=False)
+def ingest_files(paths: list[Path] | None = None, manifest: Path | None = None,
+                 metadata: DocumentFields | None = None, force: bool = False, started_by: Who = "") -> dict[str, Any]:
+    """Ingest scans (PDF, TIFF, JPEG/PNG, a folder of page images) on the server's disk, or a CSV
+    manifest's rows: what `sohoa ingest` does."""
+    from flows.ingest import run_ingest
+    from ocr.doctor import check_ocr
+
+    settings = Settings.from_env(None)
+    if not paths and manifest is None:
+        raise BadArgsError("give at least one file or folder, or a manifest (CSV)")
+    check_ocr()
+    jobs, refused_rows = collect_jobs(list(paths or []), manifest, (metadata or DocumentFields()).model_dump())
+    todos = plan_batch(settings, jobs, force=force)
+    done_before = [t.document for t in todos if t.outcome == "already" and t.document is not None]
+    work = [t for t in todos if t.has_work]
+    cluster = os.environ.get("SOHOA_DASK_ADDRESS") or None  # as the command's --cluster reads it
+    results = run_ingest(settings, work, cluster=cluster, started_by=run_starter(started_by, "ingest")) if work else []
+    failures = len(refused_rows) + sum(t.outcome == "refused" for t in todos) + sum(not r.ok for r in results)
+    summary = summary_line(settings, results, done_before, failures)
+    lines = refused_rows + unworked_lines(todos) + [line for r in results for line in result_lines(r)]
+    _report("ingest-files", summary, lines)
+    if failures:
+        raise RunFailed(summary)
+    return {"documents": [r.doc_id for r in results if r.ok] + [d.id for d in done_before], "summary": summary}
+
+
+@flow(name="audiobook-file", log_prints=False)
+def audiobook_file(source: Path | None = None, doc: str | None = None, title: str = "", issue: str = "",
+                   date: Annotated[str, Field(title="Ngày / date", description="YYYY-MM-DD")] = "", publisher: str = "",
+                   series: str = "", engine: Literal["gtts", "espeak"] = "gtts", fallback: bool = False,
+                   audio_format: Literal["mp3", "m4b"] = "mp3", cover: Path | None = None, access: Access = "public",
+                   started_by: Who = "") -> dict[str, Any]:
+    """A bulletin (.txt, .md, .docx, a PDF with a text layer) or an archived document read aloud:
+    what `sohoa audiobook` does."""
+    from sohoa.audiobook import AudiobookRequest, make_audiobook
+
+    if (source is None) == (doc is None):
+        raise BadArgsError("give a bulletin file or an archived document (one of them)")
+    info = {"title": title, "issue": issue, "date": date, "publisher": publisher, "series": series, "access": access}
+    request = AudiobookRequest(str(source) if source else None, doc, info, engine, fallback, audio_format, cover)
+    result = make_audiobook(Settings.from_env(None), request, started_by=run_starter(started_by, "audiobook"))
+    meta = result.metadata
+    _report("audiobook-file", meta["title"], [f"{result.audio}: {meta['duration'] / 60:.1f} min, "
+                                              f"{len(meta['chapters'])} chapters, {meta['engine']}"])
+    return {"audio": str(result.audio), "chapters": [c["title"] for c in meta["chapters"]]}
+
+
+@flow(name="reindex", log_prints=False)
+def reindex(started_by: Who = "") -> dict[str, Any]:
+    """Rebuild the search index from the archive and swap it in: what `sohoa reindex` does."""
+    from corpus.archive import Archive
+    from search_index import reindex as rebuild
+
+    archive = Archive(Settings.from_env(None))
+    began = time.perf_counter()
+    try:
+        pages = rebuild(archive)
+        who = run_starter(started_by, "reindex")
+        archive.catalog.log_event(str(get_run_context().flow_run.id), "reindex", pages=pages, started_by=who.who,
+                                  via=who.via)
+    finally:
+        archive.close()
+    _report("reindex", f"indexed {pages} pages in {time.perf_counter() - began:.1f} s", [])
+    return {"pages": pages}
+
+
+def deployments(watch: Path | None = None, interval: float = 60) -> list[Any]:
+    """The deployments `sohoa deploy` serves; with ``watch``, the hot folder's on a schedule."""
+    from prefect.deployments.runner import EntrypointType
+
+    from flows.watch import watch_flow
+
+    # By module, not file: the runner finds each flow wherever sohoa is installed.
+    by_module = {"entrypoint_type": EntrypointType.MODULE_PATH}
+    scheduled = {"interval": interval, "parameters": {"inbox": str(watch.absolute())}} if watch else {}
+    return [ingest_files.to_deployment("ingest", tags=["sohoa"], **by_module),
+            audiobook_file.to_deployment("audiobook", tags=["sohoa"], **by_module),
+            reindex.to_deployment("reindex", tags=["sohoa"], **by_module),
+            watch_flow.to_deployment("watch", tags=["sohoa"], **scheduled, **by_module)]
+
+
+def serve_all(watch: Path | None = None, interval: float = 60, limit: int | None = None) -> None:
+    """Serve the deployments until interrupted; each run is a subprocess of this one."""
+    from prefect import serve
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        raise BadArgsError("deployments need a Prefect server: run 'prefect server start' and set "
+                           "PREFECT_API_URL=http://127.0.0.1:4200/api (docs/deploy.md)")
+    serve(*deployments(watch, interval), print_starting_message=False, limit=limit)
