@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
@@ -34,8 +34,7 @@ from sohoa.vietnamese import nfc
 
 Kind = Literal[KINDS]  # type: ignore[valid-type]  # the catalog's own list: one source of truth
 Access = Literal[ACCESS_LEVELS]  # type: ignore[valid-type]
-# Who starts the run, typed in the form: an open-source Prefect server records no user of its own.
-Who = Annotated[str, Field(title="Người chạy / started by", description="Your name, kept in the archive's provenance.")]
+# The form labels each field by its parameter's name and describes it from the docstring's "Args:".
 
 
 class DocumentFields(BaseModel):
@@ -74,9 +73,17 @@ def _report(key: str, title: str, lines: list[str]) -> None:
 
 @flow(name="ingest-files", log_prints=False)
 def ingest_files(paths: list[Path] | None = None, manifest: Path | None = None,
-                 metadata: DocumentFields | None = None, force: bool = False, started_by: Who = "") -> dict[str, Any]:
+                 metadata: DocumentFields | None = None, force: bool = False, started_by: str = "") -> dict[str, Any]:
     """Ingest scans (PDF, TIFF, JPEG/PNG, a folder of page images) on the server's disk, or a CSV
-    manifest's rows: what `sohoa ingest` does."""
+    manifest's rows: what `sohoa ingest` does.
+
+    Args:
+        paths: Tệp hoặc thư mục trên máy chủ / files or folders on the serving machine.
+        manifest: Bảng kê CSV / a CSV manifest: file,title,commune,district,province,year,kind,collection,access.
+        metadata: Thông tin cho mọi tệp / what applies to every file given in paths.
+        force: Nhận dạng lại tài liệu đã lưu / redo the OCR of documents already archived.
+        started_by: Người chạy / started by: your name, kept in the archive's provenance.
+    """
     from flows.ingest import run_ingest
     from ocr.doctor import check_ocr
 
@@ -101,12 +108,28 @@ def ingest_files(paths: list[Path] | None = None, manifest: Path | None = None,
 
 @flow(name="audiobook-file", log_prints=False)
 def audiobook_file(source: Path | None = None, doc: str | None = None, title: str = "", issue: str = "",
-                   date: Annotated[str, Field(title="Ngày / date", description="YYYY-MM-DD")] = "", publisher: str = "",
+                   date: str = "", publisher: str = "",
                    series: str = "", engine: Literal["gtts", "espeak"] = "gtts", fallback: bool = False,
                    audio_format: Literal["mp3", "m4b"] = "mp3", cover: Path | None = None, access: Access = "public",
-                   started_by: Who = "") -> dict[str, Any]:
+                   started_by: str = "") -> dict[str, Any]:
     """A bulletin (.txt, .md, .docx, a PDF with a text layer) or an archived document read aloud:
-    what `sohoa audiobook` does."""
+    what `sohoa audiobook` does.
+
+    Args:
+        source: Bản tin trên máy chủ / a bulletin file on the serving machine (.txt, .md, .docx, .pdf).
+        doc: Hoặc mã tài liệu đã lưu / or the id of an archived document.
+        title: Tiêu đề / title (default: the first line).
+        issue: Số / issue number.
+        date: Ngày / date of the issue, YYYY-MM-DD.
+        publisher: Nơi phát hành / publisher.
+        series: Tên loạt / series (default: "Bản tin <publisher>").
+        engine: gtts (Google's voice, online) or espeak (offline).
+        fallback: Đọc bằng espeak khi gTTS lỗi / speak what gTTS fails with espeak.
+        audio_format: mp3 or m4b.
+        cover: Ảnh bìa / cover image on the serving machine.
+        access: internal: chỉ đảng viên nghe / only members hear it.
+        started_by: Người chạy / started by: your name, kept in the archive's provenance.
+    """
     from sohoa.audiobook import AudiobookRequest, make_audiobook
 
     if (source is None) == (doc is None):
@@ -121,8 +144,12 @@ def audiobook_file(source: Path | None = None, doc: str | None = None, title: st
 
 
 @flow(name="reindex", log_prints=False)
-def reindex(started_by: Who = "") -> dict[str, Any]:
-    """Rebuild the search index from the archive and swap it in: what `sohoa reindex` does."""
+def reindex(started_by: str = "") -> dict[str, Any]:
+    """Rebuild the search index from the archive and swap it in: what `sohoa reindex` does.
+
+    Args:
+        started_by: Người chạy / started by: your name, kept in the archive's provenance.
+    """
     from corpus.archive import Archive
     from search_index import reindex as rebuild
 
