@@ -26,7 +26,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import get_run_context
 from pydantic import BaseModel, Field
 
-from corpus.models import ACCESS_LEVELS, KINDS
+from corpus.models import ACCESS_LEVELS, EARLIEST_YEAR, KINDS
 from sohoa.batch import StartedBy, collect_jobs, plan_batch, result_lines, summary_line, unworked_lines
 from sohoa.errors import BadArgsError, SohoaError
 from sohoa.settings import Settings
@@ -35,19 +35,21 @@ from sohoa.vietnamese import nfc
 Kind = Literal[KINDS]  # type: ignore[valid-type]  # the catalog's own list: one source of truth
 Access = Literal[ACCESS_LEVELS]  # type: ignore[valid-type]
 # The form labels each field by its parameter's name and describes it from the docstring's "Args:".
+# Defaults that are not None (an empty tuple, empty metadata) show the list and the fields at once.
 
 
 class DocumentFields(BaseModel):
     """What the archivist says about every file of the run (`sohoa ingest`'s flags); a manifest's
-    rows carry their own."""
+    rows carry their own. Blank means not given, as an absent flag: on ``force`` the archived
+    value stays; a choice (year, kind, access) is None until picked."""
 
-    title: str | None = Field(None, title="Tên tài liệu / title")
-    commune: str | None = Field(None, title="Xã / phường (commune, ward)")
-    district: str | None = Field(None, title="Quận / huyện (district)")
-    province: str | None = Field(None, title="Tỉnh / thành phố (province)")
-    year: int | None = Field(None, title="Năm / year", ge=1900, le=2100)
+    title: str = Field("", title="Tên tài liệu / title")
+    commune: str = Field("", title="Xã / phường (commune, ward)")
+    district: str = Field("", title="Quận / huyện (district)")
+    province: str = Field("", title="Tỉnh / thành phố (province)")
+    year: int | None = Field(None, title="Năm / year", ge=EARLIEST_YEAR, le=2100)
     kind: Kind | None = Field(None, title="Loại / kind")
-    collection: str | None = Field(None, title="Bộ sưu tập / collection")
+    collection: str = Field("", title="Bộ sưu tập / collection")
     access: Access | None = Field(None, title="Quyền xem / access", description="internal: hidden from the public pages")
 
 
@@ -72,8 +74,8 @@ def _report(key: str, title: str, lines: list[str]) -> None:
 
 
 @flow(name="ingest-files", log_prints=False)
-def ingest_files(paths: list[Path] | None = None, manifest: Path | None = None,
-                 metadata: DocumentFields | None = None, force: bool = False, started_by: str = "") -> dict[str, Any]:
+def ingest_files(paths: tuple[Path, ...] = (), manifest: Path | None = None,
+                 metadata: DocumentFields = DocumentFields(), force: bool = False, started_by: str = "") -> dict[str, Any]:
     """Ingest scans (PDF, TIFF, JPEG/PNG, a folder of page images) on the server's disk, or a CSV
     manifest's rows: what `sohoa ingest` does.
 
@@ -91,7 +93,7 @@ def ingest_files(paths: list[Path] | None = None, manifest: Path | None = None,
     if not paths and manifest is None:
         raise BadArgsError("give at least one file or folder, or a manifest (CSV)")
     check_ocr()
-    jobs, refused_rows = collect_jobs(list(paths or []), manifest, (metadata or DocumentFields()).model_dump())
+    jobs, refused_rows = collect_jobs(list(paths), manifest, metadata.model_dump())
     todos = plan_batch(settings, jobs, force=force)
     done_before = [t.document for t in todos if t.outcome == "already" and t.document is not None]
     work = [t for t in todos if t.has_work]
