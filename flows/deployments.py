@@ -191,4 +191,5 @@ def serve_all(watch: Path | None = None, interval: float = 60, limit: int | None
     if not PREFECT_API_URL.value():
         raise BadArgsError("deployments need a Prefect server: run 'prefect server start' and set "
                            "PREFECT_API_URL=http://127.0.0.1:4200/api (docs/deploy.md)")
-    serve(*deployments(watch, interval), print_starting_message=False, limit=limit)
+    # A service restarts (systemd, an upgrade): the hot folder's schedule must not stay paused after it.
+    serve(*deployments(watch, interval), print_starting_message=False, limit=limit, pause_on_shutdown=False)
