@@ -61,7 +61,7 @@ def test_a_word_bulletin_becomes_chapters_from_its_heading_styles(tmp_path: Path
     assert parsed.chapters[1].paragraphs == [SECOND, "Chi bộ khu dân cư số 3", "100% đảng viên"]
 
 
-def test_a_localised_heading_style_counts_by_its_outline_level(tmp_path: Path):
+def test_an_editors_own_heading_styles_count_by_outline_level_or_the_style_they_are_based_on(tmp_path: Path):
     """Vietnamese Word names its heading styles in Vietnamese; their outline level still says heading."""
     import docx
     from docx.enum.style import WD_STYLE_TYPE
@@ -73,12 +73,16 @@ def test_a_localised_heading_style_counts_by_its_outline_level(tmp_path: Path):
     outline = OxmlElement("w:outlineLvl")
     outline.set(qn("w:val"), "0")
     style.element.get_or_add_pPr().append(outline)
+    own = document.styles.add_style("Đề mục của ban", WD_STYLE_TYPE.PARAGRAPH)
+    own.base_style = document.styles["Heading 2"]
     document.add_paragraph(TITLE)
     document.add_paragraph(CHAPTERS[0], style="Tiêu đề mục")
     document.add_paragraph(FIRST)
+    document.add_paragraph(CHAPTERS[1], style="Đề mục của ban")  # a heading by the style it is based on
+    document.add_paragraph(SECOND)
     document.save(str(tmp_path / "dia-phuong.docx"))
     parsed = parse(read_bulletin(tmp_path / "dia-phuong.docx").text, markdown=True)
-    assert parsed.title == TITLE and [c.title for c in parsed.chapters] == [CHAPTERS[0]]
+    assert parsed.title == TITLE and [c.title for c in parsed.chapters] == CHAPTERS
 
 
 @pytest.fixture(scope="module")

@@ -92,14 +92,20 @@ def _docx_paragraph(paragraph: object, in_table: bool) -> Iterator[str]:
 
 
 def _heading_level(paragraph: object) -> int | None:
-    style = paragraph.style  # type: ignore[attr-defined]
-    name = (style.name or "") if style is not None else ""
-    if name.lower() == "title":
-        return 1
-    if match := _HEADING_STYLE.match(name):
-        return min(int(match.group(1)), 6)
-    for element in (paragraph._p, style.element if style is not None else None):  # type: ignore[attr-defined]
-        outline = element.find(".//w:pPr/w:outlineLvl", element.nsmap) if element is not None else None
+    """Title → 1, Heading N → N; else the outline level set on the paragraph, its style, or the
+    styles that style is based on (an editor's own "Tiêu đề mục" based on Heading 2 is a heading)."""
+    styles, style = [], paragraph.style  # type: ignore[attr-defined]
+    while style is not None and len(styles) < 10:
+        styles.append(style)
+        style = style.base_style
+    for style in styles:
+        name = (style.name or "").lower()
+        if name == "title":
+            return 1
+        if match := _HEADING_STYLE.match(name):
+            return min(int(match.group(1)), 6)
+    for element in (paragraph._p, *(s.element for s in styles)):  # type: ignore[attr-defined]
+        outline = element.find(".//w:pPr/w:outlineLvl", element.nsmap)
         if outline is not None:
             level = int(outline.get(f"{{{element.nsmap['w']}}}val", "9"))
             return level + 1 if level < 6 else None  # 9 is Word's "body text"
