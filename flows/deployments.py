@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 
 from corpus.models import ACCESS_LEVELS, EARLIEST_YEAR, KINDS
 from sohoa.batch import StartedBy, collect_jobs, plan_batch, result_lines, summary_line, unworked_lines
-from sohoa.errors import BadArgsError, SohoaError
+from sohoa.errors import BadArgsError, ExitCode, SohoaError
 from sohoa.settings import Settings
 from sohoa.vietnamese import nfc
 
@@ -55,6 +55,8 @@ class DocumentFields(BaseModel):
 
 class RunFailed(SohoaError):
     """Some files of a batch failed: the run ends Failed, as the command exits non-zero."""
+
+    exit_code = ExitCode.partial_failure
 
 
 def run_starter(person: str, deployment: str) -> StartedBy:

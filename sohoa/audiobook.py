@@ -14,6 +14,7 @@ from sohoa import runtime
 from sohoa.batch import StartedBy
 from sohoa.errors import InputFileError, NotFoundError
 from sohoa.settings import Settings
+from sohoa.vietnamese import nfc
 
 if TYPE_CHECKING:
     from corpus.models import DocumentMeta
@@ -72,7 +73,7 @@ def make_audiobook(settings: Settings, request: AudiobookRequest, reporter: Any 
     ``planned(segments)`` and ``clip_done(clip)``. The run's provenance event says who started it."""
     from tts.pipeline import BulletinInfo, plan
 
-    info = dict(request.info)
+    info = {name: nfc(value) for name, value in request.info.items()}  # flags and form fields as typed
     if request.doc_id:
         text, meta = document_text(settings, request.doc_id)
         markdown = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import urllib.error
 import urllib.request
@@ -112,14 +113,24 @@ def test_runs_started_as_the_prefect_ui_does_archive_and_publish_as_the_commands
         assert spoken["state"]["type"] == "COMPLETED", served.output()[-3000:]
         reindexed = api.run(deployments["reindex"], {})
         assert reindexed["state"]["type"] == "COMPLETED", served.output()[-3000:]
+        # The hot folder from the form: the first look learns the scan's size, the second takes it.
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        shutil.copyfile(scans.get("dropped.pdf", pages=1, font="mono", variant="clean", seed=58), inbox / "nghi-quyet.pdf")
+        for _ in range(2):
+            looked = api.run(deployments["watch"], {"inbox": str(inbox)})
+            assert looked["state"]["type"] == "COMPLETED", served.output()[-3000:]
+        assert (inbox / "done" / "nghi-quyet.pdf").exists()
     finally:
         served.stop()
 
     archive = Archive.open(home)
-    [doc] = archive.catalog.documents()
+    [doc, dropped] = sorted(archive.catalog.documents(), key=lambda d: d.original_name != "deployed.pdf")
+    assert dropped.status == "complete" and dropped.original_name == "nghi-quyet.pdf"
     assert doc.status == "complete" and doc.meta.title == "Lịch sử Đảng bộ xã Cự Khối" and doc.meta.kind == "history"
     events = archive.catalog.events()
-    [begun] = [e for e in events if e["action"] == "start"]
+    [begun, watched] = [e for e in events if e["action"] == "start"]
+    assert watched["detail"]["started_by"] == "watch"
     assert begun["detail"]["started_by"] == EDITOR and "prefect deployment ingest" in begun["detail"]["via"]
     assert {e["run_id"] for e in events if e["doc_id"] == doc.id} == {begun["run_id"]}
     [audio] = [e for e in events if e["action"] == "audiobook"]
