@@ -13,10 +13,8 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from sohoa.batch import StartedBy
 from sohoa.runtime import flow_session
 from sohoa.settings import Settings
 from tts.cache import SegmentCache
@@ -57,37 +55,21 @@ def _artifact(result: Result) -> None:
     )
 
 
-def _record(settings: Settings, result: Result, started_by: StartedBy) -> None:
-    """The run in the catalog's provenance: which bulletin, from which document, who started it."""
-    from corpus.archive import Archive
-
-    archive = Archive(settings)
-    try:
-        archive.catalog.log_event(str(get_run_context().flow_run.id), "audiobook",
-                                  doc_id=result.metadata.get("source_doc") or None, slug=result.metadata["slug"],
-                                  audio=result.audio.name, started_by=started_by.who, via=started_by.via)
-    finally:
-        archive.close()
-
-
 @flow(name="audiobook", validate_parameters=False, log_prints=False)
 def audiobook_flow(plan: Plan, engine: Any, cache: Any, folder: Path, base_url: str, fallback: Any = None,
-                   fmt: str = "mp3", cover: Path | None = None, reporter: Any = None,
-                   settings: Settings | None = None, started_by: StartedBy | None = None) -> Result:
+                   fmt: str = "mp3", cover: Path | None = None, reporter: Any = None) -> Result:
     """``reporter`` has ``clip_done(clip)`` (typed Any: Prefect builds a schema from the signature)."""
     futures = [speak_task.submit(s, engine, cache, fallback) for s in plan.segments]
     clips = gather_clips(plan.segments, futures, reporter.clip_done if reporter else None)
     result = finish(plan, clips, folder, base_url, fmt=fmt, cover=cover, primary_engine=engine.name)
     _artifact(result)
-    if settings is not None and started_by is not None:
-        _record(settings, result, started_by)
     return result
 
 
 def run_audiobook(settings: Settings, plan: Plan, engine: Engine, cache: SegmentCache, folder: Path,
                   fallback: Engine | None = None, fmt: str = "mp3", cover: Path | None = None,
-                  workers: int = 2, reporter: Any = None, started_by: StartedBy | None = None) -> Result:
+                  workers: int = 2, reporter: Any = None) -> Result:
     with flow_session(settings):
         runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
         return audiobook_flow.with_options(task_runner=runner)(
-            plan, engine, cache, folder, settings.base_url, fallback, fmt, cover, reporter, settings, started_by)
+            plan, engine, cache, folder, settings.base_url, fallback, fmt, cover, reporter)

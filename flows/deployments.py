@@ -2,22 +2,23 @@
 
 Their parameters are typed (paths, the metadata fields, ``Literal`` choices for kind, access,
 engine and format) so that the UI's run form shows a text box, a number or a drop-down for each
-and Prefect refuses a bad value before the run starts. Each flow then calls what the command
-calls (:mod:`sohoa.batch` and the ingest flow, :func:`sohoa.audiobook.make_audiobook`, the index
-rebuild, the hot folder's poll): a run from the form archives and publishes what the command
-would. Its report (the command's lines) is the run's markdown artifact; a batch with a failed
-file ends the run Failed, as the command exits non-zero.
+and Prefect refuses a bad value before the run starts. Each flow then runs the command of the same
+name, in process, with the flags the form's values spell (``sohoa ingest PATH --title …``): a run
+from the form checks its input, archives, publishes and fails exactly as the command does, and
+follows the command wherever it changes. The command's flows run as subflows of the deployment's
+run (the ingest's page tasks show under it); its printed lines become the run's markdown artifact;
+a non-zero exit code ends the run Failed.
 
-Who started a run goes into the catalog's provenance ("start", "audiobook", "reindex" events):
-the name typed in the form's ``started_by``, else the user Prefect records (``created_by``, set by
-Prefect Cloud; an open-source server records none), else "schedule" for a scheduled run, else
-"prefect" (someone with access to the Prefect UI or API).
+Who started a run goes into the catalog's provenance: a "deployment-run" event per run with the
+command it ran and ``started_by``: the name typed in the form, else the user Prefect records
+(``created_by``, set by Prefect Cloud; an open-source server records none), else "schedule" for
+a scheduled run, else "prefect" (someone with access to the Prefect UI or API).
 """
 
 from __future__ import annotations
 
-import os
-import time
+import contextlib
+import io
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,7 +28,6 @@ from prefect.context import get_run_context
 from pydantic import BaseModel, Field
 
 from corpus.models import ACCESS_LEVELS, EARLIEST_YEAR, KINDS
-from sohoa.batch import StartedBy, collect_jobs, plan_batch, result_lines, summary_line, unworked_lines
 from sohoa.errors import BadArgsError, ExitCode, SohoaError
 from sohoa.settings import Settings
 from sohoa.vietnamese import nfc
@@ -54,32 +54,61 @@ class DocumentFields(BaseModel):
 
 
 class RunFailed(SohoaError):
-    """Some files of a batch failed: the run ends Failed, as the command exits non-zero."""
+    """The command exited non-zero (a batch with a failed file): the run ends Failed."""
 
     exit_code = ExitCode.partial_failure
 
 
-def run_starter(person: str, deployment: str) -> StartedBy:
+def who_started(person: str) -> str:
+    """Who started this flow run (see the module's docstring)."""
     run = get_run_context().flow_run
     if person.strip():
-        who = person.strip()
-    elif run.created_by is not None:
-        who = run.created_by.display_value or run.created_by.type or "prefect"
-    else:
-        who = "schedule" if run.auto_scheduled else "prefect"
-    return StartedBy(nfc(who), f"prefect deployment {deployment} (flow run {run.name})")
+        return nfc(person.strip())
+    if run.created_by is not None:
+        return run.created_by.display_value or run.created_by.type or "prefect"
+    return "schedule" if run.auto_scheduled else "prefect"
 
 
-def _report(key: str, title: str, lines: list[str]) -> None:
-    body = "\n".join(f"- {line}" for line in lines)
-    create_markdown_artifact(key=key, description=title, markdown=f"# {title}\n\n{body}\n")
+def flags(**values: object) -> list[str]:
+    """``--name value`` for each value given (blank and None are not given; True is a bare flag)."""
+    argv: list[str] = []
+    for name, value in values.items():
+        if value is None or value is False or (isinstance(value, str) and not value.strip()):
+            continue
+        argv += [f"--{name.replace('_', '-')}"] + ([] if value is True else [str(value)])
+    return argv
+
+
+def run_command(deployment: str, argv: list[str], person: str) -> dict[str, Any]:
+    """Record who started the run, then run ``sohoa ARGV`` on this archive as the command line does;
+    its output is the run's artifact."""
+    from corpus.archive import Archive
+    from sohoa.cli import cli
+
+    settings = Settings.from_env(None)
+    run = get_run_context().flow_run
+    archive = Archive(settings)
+    try:
+        archive.catalog.log_event(str(run.id), "deployment-run", deployment=deployment, flow_run=run.name,
+                                  command=["sohoa", *argv], started_by=who_started(person))
+    finally:
+        archive.close()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        code = cli.main(args=["--archive", str(settings.home), *argv], prog_name="sohoa", standalone_mode=False)
+    output = printed.getvalue().strip()
+    create_markdown_artifact(key=deployment, description=f"sohoa {argv[0]}",
+                             markdown=f"# sohoa {' '.join(argv)}\n\n```\n{output}\n```\n")
+    if code:
+        raise RunFailed(output.splitlines()[-1] if output else f"exit code {code}")
+    return {"output": output.splitlines()}
 
 
 @flow(name="ingest-files", log_prints=False)
 def ingest_files(paths: tuple[Path, ...] = (), manifest: Path | None = None,
                  metadata: DocumentFields = DocumentFields(), force: bool = False, started_by: str = "") -> dict[str, Any]:
     """Ingest scans (PDF, TIFF, JPEG/PNG, a folder of page images) on the server's disk, or a CSV
-    manifest's rows: what `sohoa ingest` does.
+    manifest's rows: `sohoa ingest`.
 
     Args:
         paths: Tệp hoặc thư mục trên máy chủ / files or folders on the serving machine.
@@ -88,36 +117,17 @@ def ingest_files(paths: tuple[Path, ...] = (), manifest: Path | None = None,
         force: Nhận dạng lại tài liệu đã lưu / redo the OCR of documents already archived.
         started_by: Người chạy / started by: your name, kept in the archive's provenance.
     """
-    from flows.ingest import run_ingest
-    from ocr.doctor import check_ocr
-
-    settings = Settings.from_env(None)
-    if not paths and manifest is None:
-        raise BadArgsError("give at least one file or folder, or a manifest (CSV)")
-    check_ocr()
-    jobs, refused_rows = collect_jobs(list(paths), manifest, metadata.model_dump())
-    todos = plan_batch(settings, jobs, force=force)
-    done_before = [t.document for t in todos if t.outcome == "already" and t.document is not None]
-    work = [t for t in todos if t.has_work]
-    cluster = os.environ.get("SOHOA_DASK_ADDRESS") or None  # as the command's --cluster reads it
-    results = run_ingest(settings, work, cluster=cluster, started_by=run_starter(started_by, "ingest")) if work else []
-    failures = len(refused_rows) + sum(t.outcome == "refused" for t in todos) + sum(not r.ok for r in results)
-    summary = summary_line(settings, results, done_before, failures)
-    lines = refused_rows + unworked_lines(todos) + [line for r in results for line in result_lines(r)]
-    _report("ingest-files", summary, lines)
-    if failures:
-        raise RunFailed(summary)
-    return {"documents": [r.doc_id for r in results if r.ok] + [d.id for d in done_before], "summary": summary}
+    argv = ["ingest", *map(str, paths), *flags(manifest=manifest, force=force, **metadata.model_dump())]
+    return run_command("ingest", argv, started_by)
 
 
 @flow(name="audiobook-file", log_prints=False)
 def audiobook_file(source: Path | None = None, doc: str | None = None, title: str = "", issue: str = "",
-                   date: str = "", publisher: str = "",
-                   series: str = "", engine: Literal["gtts", "espeak"] = "gtts", fallback: bool = False,
-                   audio_format: Literal["mp3", "m4b"] = "mp3", cover: Path | None = None, access: Access = "public",
-                   started_by: str = "") -> dict[str, Any]:
+                   date: str = "", publisher: str = "", series: str = "", engine: Literal["gtts", "espeak"] = "gtts",
+                   fallback: bool = False, audio_format: Literal["mp3", "m4b"] = "mp3", cover: Path | None = None,
+                   access: Access = "public", started_by: str = "") -> dict[str, Any]:
     """A bulletin (.txt, .md, .docx, a PDF with a text layer) or an archived document read aloud:
-    what `sohoa audiobook` does.
+    `sohoa audiobook`.
 
     Args:
         source: Bản tin trên máy chủ / a bulletin file on the serving machine (.txt, .md, .docx, .pdf).
@@ -134,40 +144,20 @@ def audiobook_file(source: Path | None = None, doc: str | None = None, title: st
         access: internal: chỉ đảng viên nghe / only members hear it.
         started_by: Người chạy / started by: your name, kept in the archive's provenance.
     """
-    from sohoa.audiobook import AudiobookRequest, make_audiobook
-
-    if (source is None) == (doc is None):
-        raise BadArgsError("give a bulletin file or an archived document (one of them)")
-    info = {"title": title, "issue": issue, "date": date, "publisher": publisher, "series": series, "access": access}
-    request = AudiobookRequest(str(source) if source else None, doc, info, engine, fallback, audio_format, cover)
-    result = make_audiobook(Settings.from_env(None), request, started_by=run_starter(started_by, "audiobook"))
-    meta = result.metadata
-    _report("audiobook-file", meta["title"], [f"{result.audio}: {meta['duration'] / 60:.1f} min, "
-                                              f"{len(meta['chapters'])} chapters, {meta['engine']}"])
-    return {"audio": str(result.audio), "chapters": [c["title"] for c in meta["chapters"]]}
+    argv = ["audiobook", *([str(source)] if source else []),
+            *flags(doc=doc, title=title, issue=issue, date=date, publisher=publisher, series=series, engine=engine,
+                   fallback=fallback, format=audio_format, cover=cover, access=access)]
+    return run_command("audiobook", argv, started_by)
 
 
 @flow(name="reindex", log_prints=False)
 def reindex(started_by: str = "") -> dict[str, Any]:
-    """Rebuild the search index from the archive and swap it in: what `sohoa reindex` does.
+    """Rebuild the search index from the archive and swap it in: `sohoa reindex`.
 
     Args:
         started_by: Người chạy / started by: your name, kept in the archive's provenance.
     """
-    from corpus.archive import Archive
-    from search_index import reindex as rebuild
-
-    archive = Archive(Settings.from_env(None))
-    began = time.perf_counter()
-    try:
-        pages = rebuild(archive)
-        who = run_starter(started_by, "reindex")
-        archive.catalog.log_event(str(get_run_context().flow_run.id), "reindex", pages=pages, started_by=who.who,
-                                  via=who.via)
-    finally:
-        archive.close()
-    _report("reindex", f"indexed {pages} pages in {time.perf_counter() - began:.1f} s", [])
-    return {"pages": pages}
+    return run_command("reindex", ["reindex"], started_by)
 
 
 def deployments(watch: Path | None = None, interval: float = 60) -> list[Any]:

@@ -20,7 +20,6 @@ from flows.dask_runner import api_for_workers, close_archive, page_runner, worke
 from ocr.pipeline import OcrOptions
 from sohoa import ingest as service
 from sohoa import runtime
-from sohoa.batch import StartedBy
 from sohoa.errors import SohoaError, is_transient
 from sohoa.head_start import HeadStart
 from sohoa.settings import Settings
@@ -110,19 +109,15 @@ def _artifact(doc: Document, pages: list[Page], errors: tuple[str, ...]) -> None
 
 
 @flow(name="ingest", validate_parameters=False, log_prints=False)
-def ingest_flow(settings: Settings, todos: list[service.Todo], options: OcrOptions, local: Any = None,
-                started_by: StartedBy | None = None) -> list[DocumentResult]:
-    """Ingest a planned batch; one bad file never stops the others. The run's first provenance
-    event says who started it; every document's events carry the same ``run_id``.
+def ingest_flow(settings: Settings, todos: list[service.Todo], options: OcrOptions, local: Any = None
+                ) -> list[DocumentResult]:
+    """Ingest a planned batch; one bad file never stops the others.
 
     ``local`` is a :class:`ProcessLocal` (typed Any: Prefect builds a schema from the signature).
     """
     local = local or ProcessLocal()
     reporter, early = local.reporter, local.early
     run_id = str(get_run_context().flow_run.id)
-    if started_by is not None:
-        worker_archive(settings).catalog.log_event(run_id, "start", started_by=started_by.who, via=started_by.via,
-                                                   files=[str(t.job.path) for t in todos])
     started: list[tuple[DocumentResult, list[tuple[int, Any]]]] = []
     results = [DocumentResult(path=str(todo.job.path), doc_id=todo.doc_id, outcome=todo.outcome) for todo in todos]
     for todo, result in zip(todos, results):
@@ -182,14 +177,13 @@ def _done(reporter: Reporter | None, result: DocumentResult) -> None:
 
 
 def run_ingest(settings: Settings, todos: list[service.Todo], options: OcrOptions | None = None, *,
-               reporter: Reporter | None = None, cluster: str | None = None, early: HeadStart | None = None,
-               started_by: StartedBy | None = None) -> list[DocumentResult]:
+               reporter: Reporter | None = None, cluster: str | None = None, early: HeadStart | None = None
+               ) -> list[DocumentResult]:
     """Run the flow with a page pool as wide as ``settings.jobs``, or on the Dask cluster at ``cluster``."""
     runtime.tune_page_process()
     with runtime.flow_session(settings, serve_api=not cluster), api_for_workers(cluster):
         configured = ingest_flow.with_options(task_runner=page_runner(settings, cluster))
         try:
-            return configured(settings, todos, options or OcrOptions(), ProcessLocal(reporter, None if cluster else early),
-                              started_by)
+            return configured(settings, todos, options or OcrOptions(), ProcessLocal(reporter, None if cluster else early))
         finally:
             close_archive(settings)

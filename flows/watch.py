@@ -14,7 +14,6 @@ from typing import Any
 
 from prefect import flow
 
-from sohoa.batch import StartedBy
 from sohoa.errors import BadArgsError
 from flows.dask_runner import worker_archive
 from sohoa.ingest import Job, plan
@@ -28,8 +27,7 @@ def watcher(inbox: Path, settings: Settings, cluster: str | None = None, reporte
 
     def ingest(jobs: list[Job]) -> list[Any]:
         archive = worker_archive(settings)
-        return run_ingest(settings, plan(archive, jobs), cluster=cluster, reporter=reporter,
-                          started_by=StartedBy("watch", f"watch {inbox}"))
+        return run_ingest(settings, plan(archive, jobs), cluster=cluster, reporter=reporter)
 
     return Watcher(inbox, ingest)
 

@@ -9,13 +9,14 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corpus.models import ACCESS_LEVELS, KINDS, Document
+from corpus.archive import Archive
+from corpus.manifest import read_manifest
+from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
 from ocr.pipeline import OcrOptions
 from sohoa import runtime
 from sohoa.errors import ExitCode
-from sohoa.batch import StartedBy, collect_jobs, plan_batch, result_lines, summary_line, unworked_lines
 from sohoa.head_start import head_start
-from sohoa.ingest import Todo
+from sohoa.ingest import Job, Todo, plan, withdraw_forced
 from sohoa.settings import Settings
 
 if TYPE_CHECKING:  # the flow's module imports Prefect: only once there is work (sohoa.runtime.load_flows)
@@ -25,8 +26,12 @@ console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def already_archived_line(path: str, doc: Document) -> str:
+    return f"= {path}: already archived as {doc.id} ({doc.page_count} pages)"
+
+
 class ProgressReporter:
-    """Two bars (documents, pages) and the lines of each finished document."""
+    """Two bars (documents, pages) and one line per finished document."""
 
     def __init__(self, progress: Progress, documents: int) -> None:
         self.progress = progress
@@ -42,18 +47,50 @@ class ProgressReporter:
 
     def document_done(self, result) -> None:  # noqa: ANN001
         self.progress.advance(self.docs)
-        for line in result_lines(result):
-            self.progress.console.print(line, style="red" if line.startswith("✗") else None, soft_wrap=True)
+        doc = result.document
+        if result.outcome == "already" and doc is not None:
+            self.progress.console.print(already_archived_line(result.path, doc), soft_wrap=True)
+        elif doc is not None and result.ok:
+            confidence = f"{doc.mean_confidence:.1f}" if doc.mean_confidence is not None else "–"
+            self.progress.console.print(
+                f"✓ {doc.id}  {result.path}: {doc.page_count} pages, mean word confidence {confidence}, "
+                f"{doc.pages_review} flagged for review", soft_wrap=True)
+        for error in result.errors:
+            where = "" if error.startswith(result.path) else f"{result.path}: "
+            self.progress.console.print(f"✗ {where}{error}", style="red", soft_wrap=True)
+
+
+def _open_archive(settings: Settings) -> Archive | None:
+    """The archive, if there is one to look in (a new local archive has no catalog yet)."""
+    if not (settings.home / "catalog.sqlite").exists() and settings.database_url.startswith("sqlite"):
+        return None
+    return Archive(settings)
+
+
+def _plan(settings: Settings, jobs: list[Job], *, force: bool) -> list[Todo]:
+    """Look in the archive once, before Prefect starts: what remains to do for each file. Redone
+    documents' access changes take effect now, before any slow work."""
+    archive = _open_archive(settings)
+    try:
+        todos = plan(archive, jobs, force=force)
+        if archive is not None:
+            withdraw_forced(archive, todos)
+        return todos
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
     """Print the files archived already, given twice, or refused; return the first and how many of the last."""
-    for line in unworked_lines(todos):
-        if line.startswith("✗"):
-            errors.print(line, style="red")
-        else:
-            console.print(line)
     done = [t.document for t in todos if t.outcome == "already" and t.document is not None]
+    for todo in todos:
+        if todo.outcome == "already" and todo.document is not None:
+            console.print(already_archived_line(str(todo.job.path), todo.document))
+        elif todo.outcome == "duplicate":
+            console.print(f"= {todo.error}")
+        elif todo.outcome == "refused":
+            errors.print(f"✗ {todo.error}", style="red", soft_wrap=True)
     return done, sum(t.outcome == "refused" for t in todos)
 
 
@@ -85,21 +122,33 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     """
     if not paths and manifest is None:
         raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
-    jobs_list, refused_rows = collect_jobs(list(paths), manifest, meta_flags)
-    for line in refused_rows:
-        errors.print(line, style="red")
+    jobs_list, failures = _jobs(paths, manifest, meta_flags)
     from ocr.doctor import check_ocr
 
     check_ocr()
     settings = settings if jobs is None else Settings(**{**settings.__dict__, "jobs": jobs})
-    todos = plan_batch(settings, jobs_list, force=force)  # what remains per file (one look, one hash); access first
+    todos = _plan(settings, jobs_list, force=force)  # what remains per file (one look, one hash); access first
     done_before, refused = _print_unworked(todos)
     work = [t for t in todos if t.has_work]
     # Nothing to do: do not pay for starting Prefect.
     results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
-    failures = len(refused_rows) + refused + sum(not r.ok for r in results)
-    console.print(summary_line(settings, results, done_before, failures))
-    return ExitCode.partial_failure if failures else ExitCode.ok
+    return _summarise(settings, results, done_before, failures + refused)
+
+
+def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object]) -> tuple[list[Job], int]:
+    """The documents asked for (flags apply to every path; a manifest gives each its own) and how
+    many manifest rows were refused (one line each)."""
+    meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
+    jobs = [Job(path, meta, given_fields(meta_flags)) for path in paths]
+    refused = 0
+    for row in read_manifest(manifest) if manifest else []:
+        if row.error:
+            errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
+            refused += 1
+        else:
+            assert row.path is not None and row.meta is not None
+            jobs.append(Job(row.path, row.meta, row.fields_given))
+    return jobs, refused
 
 
 def _run_flow(settings: Settings, work: list[Todo], cluster: str | None) -> list[DocumentResult]:
@@ -113,4 +162,18 @@ def _run_flow(settings: Settings, work: list[Todo], cluster: str | None) -> list
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=console, transient=True, refresh_per_second=2) as progress:
             return flows.run_ingest(settings, work, options, reporter=ProgressReporter(progress, len(work)),
-                                    cluster=cluster, early=early, started_by=StartedBy.command_line())
+                                    cluster=cluster, early=early)
+
+
+def _summarise(settings: Settings, results: list[DocumentResult], done_before: list[Document], failures: int) -> ExitCode:
+    """One closing line; non-zero if anything failed."""
+    failures += sum(not r.ok for r in results)
+    if not results and not failures:
+        console.print(f"{len(done_before)} documents already archived in {settings.home}")
+        return ExitCode.ok
+    done = [r.document for r in results if r.ok and r.document] + done_before
+    pages = sum(d.page_count for d in done)
+    review = sum(d.pages_review for d in done)
+    console.print(f"{len(done)} documents, {pages} pages archived in {settings.home}; {review} pages to review"
+                  + (f"; {failures} failed" if failures else ""))
+    return ExitCode.partial_failure if failures else ExitCode.ok
