@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shlex
 from pathlib import Path
 from typing import Any, Literal
 
@@ -98,7 +99,7 @@ def run_command(deployment: str, argv: list[str], person: str) -> dict[str, Any]
         code = cli.main(args=["--archive", str(settings.home), *argv], prog_name="sohoa", standalone_mode=False)
     output = printed.getvalue().strip()
     create_markdown_artifact(key=deployment, description=f"sohoa {argv[0]}",
-                             markdown=f"# sohoa {' '.join(argv)}\n\n```\n{output}\n```\n")
+                             markdown=f"# {shlex.join(['sohoa', *argv])}\n\n```\n{output}\n```\n")
     if code:
         raise RunFailed(output.splitlines()[-1] if output else f"exit code {code}")
     return {"output": output.splitlines()}
