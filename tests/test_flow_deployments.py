@@ -89,7 +89,9 @@ def test_runs_started_as_the_prefect_ui_does_archive_and_publish_as_the_commands
         prefect_server: dict[str, str], tmp_path: Path, scans, capsys: pytest.CaptureFixture[str]):  # noqa: F811
     home = tmp_path / "archive"
     scan = scans.get("deployed.pdf", pages=1, font="serif", variant="clean", seed=57)
-    served = start([str(BIN / "sohoa"), "--archive", str(home), "deploy"], tmp_path / "deploy.log", prefect_server)
+    # The audiobook's QR code and feed need a public address, as deploy/sohoa.env gives every service.
+    served = start([str(BIN / "sohoa"), "--archive", str(home), "deploy"], tmp_path / "deploy.log",
+                   {**prefect_server, "SOHOA_BASE_URL": "https://bantin.example.vn"})
     api = PrefectApi(prefect_server["PREFECT_API_URL"])
     try:
         served.wait_until(lambda: {"ingest", "audiobook", "reindex", "watch"} <= set(api.deployments()), 180,

@@ -5,6 +5,7 @@ process (`sohoa normalize`), and as a real `sohoa audiobook` process."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -154,7 +155,8 @@ def test_real_process_audiobook_from_a_word_bulletin(tmp_path: Path):
     archive = tmp_path / "archive"
     done = subprocess.run([str(SOHOA), "--archive", str(archive), "audiobook", str(word_bulletin(tmp_path / "b.docx")),
                            "--engine", "espeak", "--issue", "11", "--date", "2023-11-20"],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "SOHOA_BASE_URL": "https://bantin.example.vn"})  # for the QR code
     assert done.returncode == 0, done.stderr
     audio = Path(done.stdout.strip())
     meta = json.loads((audio.parent / "audiobook.json").read_text(encoding="utf-8"))
