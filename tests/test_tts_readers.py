@@ -127,7 +127,9 @@ def test_normalize_reads_a_pdf_for_proofreading(printed_pdf: Path, capsys: pytes
     assert "một nghìn hai trăm năm mươi đảng viên" in out and "Đại hội mười ba" in out
 
 
-def test_a_scanned_pdf_is_refused_in_one_line_that_says_what_to_do(scans, capsys: pytest.CaptureFixture[str]):
+def test_a_scanned_pdf_is_refused_in_one_line_that_says_what_to_do(scans, capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SOHOA_BASE_URL", "https://bantin.example.vn")  # the QR code's address is checked first
     scan = scans.get("ban-tin-quet.pdf", pages=1, variant="clean")
     with pytest.raises(InputFileError, match="no text layer"):
         read_bulletin(scan)
