@@ -40,6 +40,7 @@ COMMANDS = {
     "reindex": "sohoa.cli.search:reindex",
     "serve": "sohoa.cli.web:serve",
     "watch": "sohoa.cli.watch:watch",
+    "deploy": "sohoa.cli.deploy:deploy",
 }
 
 
