@@ -13,7 +13,8 @@ import pytest
 from corpus import Archive
 from corpus.editors import add_editor
 from tests.conftest import SHARED_SAMPLES
-from tests.test_web_browser import CHROMIUM, browser, serve, shoot  # noqa: F401 (fixtures)
+from tests.test_web_browser import CHROMIUM, browser, shoot  # noqa: F401 (fixtures)
+from tests.web_fixtures import served
 
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is not installed")
 REAL = [SHARED_SAMPLES / "scans-real" / name for name in ("VBHC-07.png", "KAI-02.jpg")]  # the two smallest
@@ -27,7 +28,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Archiv
 
     archive = Archive.open(tmp_path_factory.mktemp("uploads-web") / "archive")
     add_editor(archive.catalog, "lan", CODE)
-    for base in serve(create_app(archive.settings, member_token="")):
+    with served(create_app(archive.settings, member_token="")) as base:
         yield base, archive
     archive.close()
 
