@@ -95,27 +95,27 @@ def _template() -> Path:
 
 def _copy(source: Path, target: Path) -> None:
     """Copy so that a reader sees the whole file or none (another process may start at once)."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         shutil.copyfile(source, partial)
         os.replace(partial, target)
-    except OSError:
-        pass  # no copy: Prefect migrates a new database itself, as it would anyway
+    except OSError:  # no copy (a full disk): Prefect migrates a new database itself, as it would anyway
+        partial.unlink(missing_ok=True)
 
 
 def _keep_template(database: Path, template: Path) -> None:
+    partial = template.with_name(f".{template.name}.{os.getpid()}.partial")
     try:
         template.parent.mkdir(parents=True, exist_ok=True)
-        partial = template.with_name(f".{template.name}.{os.getpid()}.partial")
         # SQLite's online backup: a consistent copy while the server has the database open; the
         # copy without a write-ahead log, so that copying its one file copies all of it
         with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(partial)) as copy:
             source.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")
         os.replace(partial, template)
-    except (OSError, sqlite3.Error):
-        pass  # nothing kept: the next new archive migrates its own database
+    except (OSError, sqlite3.Error):  # nothing kept: the next new archive migrates its own database
+        partial.unlink(missing_ok=True)
 
 
 def _stop() -> None:

@@ -154,7 +154,7 @@ def test_flows_report_to_an_api_in_their_own_process_stopped_at_exit(tmp_path):
     assert lines[-1] == "api thread at exit []"
 
 
-# `sohoa ingest` in a fresh process whose Prefect API writes each task run event 0.1 s slower: at
+# `sohoa ingest` in a fresh process whose Prefect API writes each task run event 0.5 s slower: at
 # exit, the last events are still being written when the API stops (the race Prefect's
 # TaskRunRecorder.stop() loses about one run in 60 at full speed, every run at this one).
 SLOW_RECORDER = """
@@ -169,7 +169,7 @@ def configure_then_slow_the_recorder(settings):
     if not hasattr(recorder, "write_at_speed"):
         recorder.write_at_speed = recorder.record_bulk_task_run_events
         async def slowly(events):
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
             await recorder.write_at_speed(events)
         recorder.record_bulk_task_run_events = slowly
 

@@ -45,16 +45,17 @@ def leave_free(disk: Path, free: int) -> None:
     (disk / "filler").write_bytes(bytes(shutil.disk_usage(disk).free - free))
 
 
-@pytest.mark.parametrize("free", [1 * MiB, 3 * MiB], ids=["the original does not fit", "its pages do not fit"])
+@pytest.mark.parametrize(("free", "prefect_elsewhere"), [(1 * MiB, True), (3 * MiB, True), (1 * MiB, False)],
+                         ids=["the original does not fit", "its pages do not fit", "Prefect's database does not fit"])
 def test_a_full_disk_is_one_line_with_its_own_exit_code_and_leaves_no_partial_file(
-        tmp_path: Path, noise_scan: Path, scans, free: int) -> None:
+        tmp_path: Path, noise_scan: Path, scans, free: int, prefect_elsewhere: bool) -> None:
     page = scans.get("faults-resolution.png", pages=1, variant="clean", seed=22)
     with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=8m", "tmpfs") as disk:
         leave_free(disk, free)
         home = disk / "archive"
-        # Prefect's own database elsewhere: this is about sohoa's writes (docs/repair.md says more).
-        ran = sohoa(home, "ingest", str(noise_scan), str(page), "--jobs", "1",
-                    env={"PREFECT_HOME": str(tmp_path / "prefect")})
+        # Prefect's database elsewhere, or where it is by default: in the archive, on the full disk
+        prefect_home = tmp_path / "prefect" if prefect_elsewhere else home / ".prefect"
+        ran = sohoa(home, "ingest", str(noise_scan), str(page), "--jobs", "1", env={"PREFECT_HOME": str(prefect_home)})
         assert ran.returncode == ExitCode.disk_full, ran.stdout + ran.stderr
         assert "hết chỗ trống trên đĩa / no space left on device: " + str(home) in one_line(ran)
         leftovers = [p for p in home.rglob("*") if p.name.endswith(".partial") or
