@@ -23,6 +23,9 @@ pytestmark = pytest.mark.skipif(shutil.which("zbarimg") is None,
 
 def test_printed_qr_code_opens_the_page_sohoa_serve_answers(tmp_path: Path) -> None:
     port = free_port()
+    # The public address both programs are given: "localhost", while this test's requests go to
+    # 127.0.0.1, so that links built from the request instead would show.
+    public = f"http://localhost:{port}"
     home = tmp_path / "archive"
     source = tmp_path / "ban-tin-so-3.txt"
     source.write_text(SHORT_BULLETIN, encoding="utf-8")
@@ -30,15 +33,15 @@ def test_printed_qr_code_opens_the_page_sohoa_serve_answers(tmp_path: Path) -> N
     env.pop("SOHOA_BASE_URL", None)
     # --out names the folder: its name is the address; --local: this test's server is on loopback.
     made = subprocess.run([str(SOHOA), "audiobook", str(source), "--engine", "espeak", "--issue", "3",
-                           "--out", str(home / "audio" / "so-3"), "--local", "--base-url", f"http://127.0.0.1:{port}"],
+                           "--out", str(home / "audio" / "so-3"), "--local", "--base-url", public],
                           env=env, capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stderr
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(home / "audio" / "so-3" / "qr.png")],
                              capture_output=True, text=True, check=True).stdout.strip()
-    assert decoded == f"http://127.0.0.1:{port}/audio/so-3/"
+    assert decoded == f"{public}/audio/so-3/"
 
-    server = subprocess.Popen([str(SOHOA), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen([str(SOHOA), "serve", "--port", str(port), "--workers", "1", "--base-url", public],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -52,6 +55,9 @@ def test_printed_qr_code_opens_the_page_sohoa_serve_answers(tmp_path: Path) -> N
         assert status == 200 and "Bản tin chuyển đổi số" in body and 'id="player"' in body
         with urllib.request.urlopen(decoded + _audio_name(body), timeout=5) as r:  # noqa: S310 (loopback)
             assert r.status == 200 and r.headers["content-type"] == "audio/mpeg"
+        # Asked at another address, the server still links to the configured one, as the QR code does.
+        _, feed = get(f"http://127.0.0.1:{port}/audio/feed.xml")
+        assert f"<link>{decoded}</link>" in feed and "127.0.0.1" not in feed
     finally:
         server.terminate()
         server.wait(timeout=10)

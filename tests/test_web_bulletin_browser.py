@@ -7,10 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from corpus.editors import add_editor
 from tests.test_web_browser import CHROMIUM, SHOTS, browser, pytestmark  # noqa: F401 (fixture, skip mark)
 from tests.web_fixtures import MEMBER_TOKEN, build_archive, served
 
 PHONE = {"width": 360, "height": 780}
+EDITOR, EDITOR_CODE = "lan", "ma-cua-lan-2024"
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +21,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
     from web import create_app
 
     archive, slugs = build_archive(tmp_path_factory.mktemp("web-phone") / "archive")
+    add_editor(archive.catalog, EDITOR, EDITOR_CODE)
     with served(create_app(archive.settings, member_token=MEMBER_TOKEN)) as base:
         yield base, slugs
     archive.close()
@@ -154,7 +157,6 @@ def test_listen_offline_after_keeping_the_bulletin(server, phone) -> None:  # no
     tab.context.set_offline(False)
 
 
-@pytest.mark.xfail(reason="needs members next=", strict=False)
 def test_sign_in_from_an_internal_bulletins_qr_link_lands_back_on_it(server, phone) -> None:  # noqa: ANN001
     base, slugs = server
     tab = phone()
@@ -165,3 +167,17 @@ def test_sign_in_from_an_internal_bulletins_qr_link_lands_back_on_it(server, pho
     tab.wait_for_url(f"{base}/audio/{slugs[1]}/", timeout=5000)
     assert tab.locator("h1").inner_text().startswith("Bản tin nội bộ tháng Giêng")
     tab.wait_for_function("() => document.getElementById('player').readyState >= 1")
+
+
+def test_an_editor_signs_in_from_the_bulletin_and_sees_the_organisers_figures(server, phone) -> None:  # noqa: ANN001
+    base, slugs = server
+    tab = phone()
+    tab.goto(f"{base}/audio/{slugs[1]}/")
+    tab.click("text=đăng nhập bằng tên và mã")
+    tab.fill("#name", EDITOR)
+    tab.fill("#token", EDITOR_CODE)
+    tab.click("main form button[type=submit]")
+    tab.wait_for_url(f"{base}/audio/{slugs[1]}/", timeout=5000)
+    assert tab.locator("h1").inner_text().startswith("Bản tin nội bộ tháng Giêng")
+    assert tab.locator(".listens h2").inner_text() == "Lượt nghe"
+    assert tab.locator(".poll-results").count() == tab.locator(".poll").count() > 0

@@ -10,23 +10,31 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from corpus.editors import add_editor
 from tests.web_fixtures import MEMBER_TOKEN, build_archive
 from web import create_app
 
 HTML = {"accept": "text/html"}
 BEARER = {"authorization": f"Bearer {MEMBER_TOKEN}"}
+EDITOR, EDITOR_CODE = "lan", "ma-cua-lan-2024"
+
+
+def browser_on(app: object) -> TestClient:
+    """A browser on the app's own page: it sends the Origin header with every POST, as browsers do."""
+    return TestClient(app, headers={"origin": "http://testserver"})
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, list[str]]]:
     archive, slugs = build_archive(tmp_path_factory.mktemp("web-bulletins") / "archive")
+    add_editor(archive.catalog, EDITOR, EDITOR_CODE)
     yield archive, slugs
     archive.close()
 
 
 @pytest.fixture
 def client(site) -> Iterator[TestClient]:  # noqa: ANN001
-    with TestClient(create_app(site[0].settings, member_token=MEMBER_TOKEN)) as fresh:
+    with browser_on(create_app(site[0].settings, member_token=MEMBER_TOKEN)) as fresh:
         yield fresh  # a new browser each time: no cookies
 
 
@@ -45,7 +53,7 @@ def test_polls_api_shape(client: TestClient, slug: str) -> None:
 
 def test_a_second_answer_from_one_browser_replaces_the_first(site, slug: str) -> None:  # noqa: ANN001
     app = create_app(site[0].settings, member_token=MEMBER_TOKEN)
-    with TestClient(app) as first, TestClient(app) as second:
+    with browser_on(app) as first, browser_on(app) as second:
         (poll,) = first.get(f"/api/bulletins/{slug}/polls").json()
         url = f"/api/bulletins/{slug}/polls/{poll['id']}"
         before = poll["total"]
@@ -94,25 +102,33 @@ def test_polls_of_an_internal_bulletin_are_internal(client: TestClient, site) ->
                        headers=BEARER).status_code == 200
 
 
-def test_results_with_bars_for_signed_in_members_only(client: TestClient, slug: str) -> None:
+def sign_in_as_editor(client: TestClient) -> None:
+    signed = client.post("/members", data={"name": EDITOR, "token": EDITOR_CODE}, follow_redirects=False)
+    assert signed.status_code == 303
+
+
+def test_results_with_bars_for_signed_in_editors_only(client: TestClient, slug: str) -> None:
     visitor = client.get(f"/audio/{slug}/", headers=HTML).text
     assert 'class="poll"' in visitor.replace("panel poll", "poll") and "poll-results" not in visitor
-    member = client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text
-    assert "poll-results" in member and "<meter" in member
+    assert "poll-results" not in client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text  # a member
+    sign_in_as_editor(client)
+    editor = client.get(f"/audio/{slug}/", headers=HTML).text
+    assert "poll-results" in editor and "<meter" in editor
 
 
-def test_a_play_is_counted_per_day_and_shown_to_members(client: TestClient, slug: str) -> None:
+def test_a_play_is_counted_per_day_and_shown_to_editors(client: TestClient, slug: str) -> None:
     assert client.post(f"/api/bulletins/{slug}/plays").status_code == 204
     assert client.post(f"/api/bulletins/{slug}/plays").status_code == 204
     assert "Lượt nghe" not in client.get(f"/audio/{slug}/", headers=HTML).text
-    member = client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text
-    assert 'id="listen-total">2<' in member
+    assert "Lượt nghe" not in client.get(f"/audio/{slug}/", headers={**HTML, **BEARER}).text  # a member
+    sign_in_as_editor(client)
+    assert 'id="listen-total">2<' in client.get(f"/audio/{slug}/", headers=HTML).text
     assert client.post("/api/bulletins/khong-co/plays").status_code == 404
 
 
 def test_links_from_the_configured_address(site, slug: str) -> None:  # noqa: ANN001
     settings = dataclasses.replace(site[0].settings, base_url="https://bantin.example.vn")
-    with TestClient(create_app(settings, member_token="")) as client:
+    with browser_on(create_app(settings, member_token="")) as client:
         feed = feedparser.parse(client.get("/audio/feed.xml").content)
         assert feed.entries[0].link == f"https://bantin.example.vn/audio/{slug}/"
         assert f"https://bantin.example.vn/audio/{slug}/" in client.get(f"/audio/{slug}/", headers=HTML).text

@@ -31,6 +31,14 @@ def test_serve_rejects_a_bad_port() -> None:
     assert stopped.value.code == 1
 
 
+def test_serve_refuses_a_base_url_links_cannot_start_with(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--base-url", "bantin.example.vn"])  # no scheme: every citation would be broken
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "không hợp lệ" in err and "--base-url" in err
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

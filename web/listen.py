@@ -14,7 +14,7 @@ from corpus import listens
 from tts.meta import display_date
 from web import bulletins as store
 from web import urls
-from web.access import is_member
+from web.access import editor_of, is_member
 from web.polls import page_polls
 from web.render import render
 from web.site import HERE, site_of
@@ -51,7 +51,8 @@ def bulletin_page(request: Request, slug: str) -> Response:
     except store.InternalBulletin:
         return render(request, "sign_in.html", {"next": f"/audio/{slug}/", "action": SIGN_IN}, status_code=401)
     files = item.files()
-    plays = listens.plays(site.archive.catalog.engine, item.slug) if member else None
+    # Organisers' figures: editors see them, listeners and members do not.
+    plays = listens.plays(site.archive.catalog.engine, item.slug) if editor_of(request) else None
     return render(request, "bulletin.html", {
         "b": item, "files": files, "cues": item.cues(), "chapters": item.meta.chapters, "speeds": SPEEDS,
         "polls": page_polls(request, item.slug), "page_url": urls.absolute(request, f"/audio/{item.slug}/"),

@@ -2,7 +2,7 @@
 
 Anyone who may see the bulletin may answer; a poll of an internal bulletin is internal too.
 A browser is one voter: a random id in a cookie (nothing personal), so a second answer replaces
-the first. Results with bars are shown to signed-in members.
+the first. Results with bars are shown to signed-in editors (organisers), not to members.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def _store_polls(settings: Settings, slug: str, specs: list) -> None:  # noqa: A
         polls = PollStore(archive.catalog.engine).sync(slug, specs)
     finally:
         archive.close()
-    console.print(f"{len(polls)} phiếu thăm dò / polls: sohoa poll results {slug}")
+    console.print(f"{len(polls)} phiếu thăm dò / polls: sohoa poll results {slug}", soft_wrap=True)
 
 
 class ProgressReporter:
@@ -170,7 +170,7 @@ def audiobook(settings: Settings, source: str | None, doc_id: str | None, engine
     meta = result.metadata
     console.print(f"{result.audio}  {meta.duration / 60:.1f} phút / min, {len(meta.chapters)} chương / chapters, "
                   f"{meta.engine}" + (f" (+espeak: {len(meta.fallback_segments)} đoạn / segments)"
-                                      if meta.fallback_segments else ""))
+                                      if meta.fallback_segments else ""), soft_wrap=True)
     if p.polls:
         _store_polls(settings, result.metadata.slug, p.polls)
     console.print(f"mã QR / QR code → {result.page_url}", soft_wrap=True)

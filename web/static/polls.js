@@ -6,7 +6,7 @@
 
   function showResults(section, poll) {
     var total = section.querySelector(".poll-total");
-    if (!total) return; // results are for signed-in members
+    if (!total) return; // results are for signed-in editors
     total.textContent = poll.total;
     poll.choices.forEach(function (choice) {
       var row = section.querySelector('[data-choice="' + choice.id + '"]');

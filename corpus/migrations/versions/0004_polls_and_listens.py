@@ -1,7 +1,7 @@
 """Opinion polls on bulletins (questions, choices, one answer per voter) and daily listen counts.
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0003 (corrections)
 """
 
 from __future__ import annotations
