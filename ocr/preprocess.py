@@ -49,6 +49,9 @@ class PreparedPage:
     dpi: int  # after upscaling
     steps: list[Step]
     source_dpi: int = 0  # the untouched page's resolution (tag or estimate), before upscaling
+    # False when ``dpi`` rests on sohoa's estimate (or a default), not on the file: Tesseract is then
+    # left to its own estimate (``ocr.recognize.RecognizeOptions.state_dpi``)
+    dpi_stated: bool = True
     # the untouched page again, rendered anew when asked (the guard): not held while Tesseract reads
     original: Callable[[], np.ndarray] | None = None
 
@@ -80,9 +83,10 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
     if options.enabled("background"):
         gray = cleanup.normalise_background(gray)
         steps.append({"step": "background"})
+    dpi_stated = True
     if options.enabled("resolution") and tag != UNCHECKED:
         resolution = choose_resolution(gray, tag)
-        dpi = resolution.used
+        dpi, dpi_stated = resolution.used, resolution.reason == "tag"
         steps.append(resolution.as_step())
     source_dpi = dpi
     ink = geometry.ink_mask(gray, 0.25)
@@ -124,7 +128,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
         else:
             why = "page upscaled" if options.threshold == "sauvola" else "default"
             steps.append({"step": "binarize", "method": f"tesseract (global, {why})"})
-    return PreparedPage(gray, view, dpi, steps, source_dpi)
+    return PreparedPage(gray, view, dpi, steps, source_dpi, dpi_stated=dpi_stated)
 
 
 def _upright(gray: np.ndarray, ink: np.ndarray, dpi: int, steps: list[Step]) -> np.ndarray:
