@@ -91,3 +91,17 @@ def test_coarse_untagged_scan_is_sized_from_its_text_and_reads_no_worse_than_bar
     bare = subprocess.run(["tesseract", str(tmp_path / "p.png"), "-", "-l", "vie"], capture_output=True, text=True,
                           check=True).stdout
     assert error_rates(page.text, truth).cer <= error_rates(bare, truth).cer
+
+
+def test_red_seal_over_the_signature_is_lifted_out_and_the_page_reads_better() -> None:
+    """KAI-01: a red seal over "GIÁM ĐỐC" and the signature; black text under it stays."""
+    from ocr.metrics import error_rates
+    from ocr.pipeline import OcrOptions, ocr_page
+    from ocr.preprocess import PreprocessOptions
+
+    truth = (Path(__file__).parent / "real_truth" / "KAI-01.txt").read_text(encoding="utf-8")
+    source = open_source(SAMPLES / "scans-real" / "KAI-01.png")
+    lifted = ocr_page(source, "doc", 1, OcrOptions()).page
+    kept = ocr_page(source, "doc", 1, OcrOptions(preprocess=PreprocessOptions(disabled=frozenset({"seals"})))).page
+    assert "seals" in [s["step"] for s in lifted.steps]
+    assert error_rates(lifted.text, truth).cer < error_rates(kept.text, truth).cer
