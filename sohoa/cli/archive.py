@@ -111,9 +111,16 @@ def _step_label(step: dict[str, object]) -> str:
 @click.argument("doc_id")
 @click.option("--page", "page_no", type=int, help="Only this page (1-based).")
 @click.option("--version", "version", type=int, help="This version of the page (1 = the OCR's; see `sohoa history`).")
+@click.option("--all", "everything", is_flag=True,
+              help="Keep running heads and page numbers (left out by default: they repeat on every page "
+                   "and break sentences that run on from page to page).")
 @click.pass_obj
-def text(settings: Settings, doc_id: str, page_no: int | None, version: int | None) -> None:
-    """Print a document's text (pages separated by form feeds), as corrected so far."""
+def text(settings: Settings, doc_id: str, page_no: int | None, version: int | None, everything: bool) -> None:
+    """Print a document's reading text as corrected so far (pages separated by form feeds): without
+    the running heads and page numbers that repeat at the pages' tops and bottoms, unless --all."""
+    from corpus.archive import join_pages
+    from ocr.running_heads import reading_texts
+
     archive = _open(settings)
     doc = _document(archive, doc_id)
     if version is not None:
@@ -123,13 +130,15 @@ def text(settings: Settings, doc_id: str, page_no: int | None, version: int | No
             raise click.UsageError("--version needs --page N")
         click.echo(page_version(archive, doc.id, page_no, version).text)
         return
+    pages = archive.catalog.pages(doc.id)
+    texts = [p.text for p in pages] if everything else reading_texts([p.text for p in pages])
     if page_no is None:
-        click.echo(archive.document_text(doc.id))
+        click.echo(join_pages(texts))
         return
-    page = archive.catalog.page(doc.id, page_no)
-    if page is None:
+    by_number = {p.page_no: t for p, t in zip(pages, texts)}
+    if page_no not in by_number:
         raise NotFoundError(f"document {doc.id} has no page {page_no} (it has {doc.page_count})")
-    click.echo(page.text)
+    click.echo(by_number[page_no])
 
 
 @click.command()
