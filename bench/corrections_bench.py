@@ -1,4 +1,4 @@
-"""Corrections as free ground truth, and how soon a save reaches everything downstream (issue 24).
+"""Corrections as free ground truth, and how soon a save reaches everything downstream.
 
     python -m bench corrections                     # a sample archive: Tesseract, then the truth saved as corrections
     python -m bench corrections --archive DIR       # an archive editors have corrected: CER of version 1 vs latest
@@ -7,7 +7,7 @@ Table 1: per document, the pages corrected and the character error rate of the O
 (version 1) against the latest version of those pages, which an editor has read: the OCR's CER
 measured on real pages, at no cost. Table 2 (sample archive only): the wall time of one save,
 median of ``--repeat`` saves, split into the page's own files and the document's downstream work
-(document text, searchable PDF, index entry), against the 5 s the issue allows.
+(document text, searchable PDF, index entry), against a budget of 5 s ("within seconds").
 """
 
 from __future__ import annotations

@@ -18,6 +18,23 @@ import numpy as np
 UPSCALE_TO = 200
 UPSCALE_BELOW = 150
 MIN_HOLE_INCH = 0.16  # binder punch holes are 5-8 mm across
+RED_INK = 40  # red channel this far above green and blue: seal or stamp ink, not black or grey
+
+
+def lift_red_ink(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    """Grey page from an RGB scan with red seal and stamp ink lifted to its red channel (paper
+    light), and the share of pixels lifted (~40 ms at 300 dpi).
+
+    Only clearly red pixels change: black strokes under a seal are dark in every channel and
+    stay black. Lifting to the red channel rather than to white keeps a stroke's soft edge where
+    red and black ink blend (KAI-01, seal over the signature block: CER 2.05 % as grey, 2.91 %
+    with the red painted white, 1.59 % lifted; bench/HISTORY.md).
+    """
+    red = np.ascontiguousarray(rgb[..., 0])
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    stamp = cv2.compare(cv2.subtract(red, cv2.max(rgb[..., 1], rgb[..., 2])), RED_INK, cv2.CMP_GT)
+    np.copyto(gray, red, where=stamp.astype(bool))
+    return gray, float(np.count_nonzero(stamp)) / stamp.size
 
 
 def normalise_background(gray: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Clean a page image before recognition: small named steps, each recorded and switchable off.
 
-Order: grayscale → borders → background → resolution (images: the tag checked against the
+Order: grayscale (colour scans: red seal ink lifted out) → borders → background → resolution (images: the tag checked against the
 text) → punch holes → orientation (90°) → deskew → orientation (180°) → denoise → upscale → binarise (by default: Tesseract's own threshold on the
 flattened grey page; Sauvola on request). Estimates run on small copies; the cost is
 tens of milliseconds a page, plus two Tesseract reads of a strip of lines only when the cheap
@@ -19,13 +19,14 @@ from ocr import cleanup, geometry, orientation
 from ocr.resolution import choose_resolution
 
 Step = dict[str, object]
-STEPS = ("borders", "background", "resolution", "punch_holes", "orientation", "deskew", "denoise", "upscale",
+STEPS = ("seals", "borders", "background", "resolution", "punch_holes", "orientation", "deskew", "denoise", "upscale",
          "binarize")
 UNCHECKED = -1  # ``tag`` for a page whose resolution is not in doubt (a PDF page rendered at a known dpi)
 MIN_SKEW = 0.1  # degrees: below this a rotation only blurs
 UNSURE_UPRIGHT = 0.25  # upside_down_score under this: a strip is read both ways up (ocr.orientation)
 NOISY = 6.0  # paper grain (grey levels) above which a page is median-filtered
-THRESHOLDS = ("tesseract", "sauvola")  # who turns the grey page into ink and paper
+THRESHOLDS = ("tesseract", "sauvola")
+GREY_MODES = ("1", "L", "I", "I;16", "F")  # PIL modes without colour: no seal to tell by it  # who turns the grey page into ink and paper
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class PreparedPage:
     dpi: int  # after upscaling
     steps: list[Step]
     source_dpi: int = 0  # the untouched page's resolution (tag or estimate), before upscaling
+    # False when ``dpi`` rests on sohoa's estimate (or a default), not on the file: Tesseract is then
+    # left to its own estimate (``ocr.recognize.RecognizeOptions.state_dpi``)
+    dpi_stated: bool = True
     # the untouched page again, rendered anew when asked (the guard): not held while Tesseract reads
     original: Callable[[], np.ndarray] | None = None
 
@@ -64,6 +68,16 @@ def to_grayscale(image: Image.Image | np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(image if image.mode == "L" else image.convert("L")))
 
 
+def _without_seals(image: Image.Image | np.ndarray, steps: list[Step]) -> np.ndarray:
+    """Grey page; on a colour scan, red seal and stamp ink lifted out first (``cleanup.lift_red_ink``)."""
+    if isinstance(image, np.ndarray) or image.mode in GREY_MODES:
+        return to_grayscale(image)
+    gray, share = cleanup.lift_red_ink(np.asarray(image.convert("RGB")))
+    if share:
+        steps.append({"step": "seals", "red_share": round(share, 4)})
+    return gray
+
+
 def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOptions | None = None, *,
             tag: int | None = UNCHECKED) -> PreparedPage:
     """Run every enabled step; record each (with what it found) in ``steps``.
@@ -72,17 +86,18 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
     replaced by the text's estimate when missing, implausible or contradicted (``ocr.resolution``).
     """
     options = options or PreprocessOptions()
-    gray = to_grayscale(image)
     steps: list[Step] = [{"step": "grayscale"}]
+    gray = _without_seals(image, steps) if options.enabled("seals") else to_grayscale(image)
     if options.enabled("borders") and (borders := cleanup.find_borders(gray)):
         gray = cleanup.whiten_borders(gray, borders)
         steps.append({"step": "borders", "removed": borders})
     if options.enabled("background"):
         gray = cleanup.normalise_background(gray)
         steps.append({"step": "background"})
+    dpi_stated = True
     if options.enabled("resolution") and tag != UNCHECKED:
         resolution = choose_resolution(gray, tag)
-        dpi = resolution.used
+        dpi, dpi_stated = resolution.used, resolution.reason == "tag"
         steps.append(resolution.as_step())
     source_dpi = dpi
     ink = geometry.ink_mask(gray, 0.25)
@@ -124,7 +139,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
         else:
             why = "page upscaled" if options.threshold == "sauvola" else "default"
             steps.append({"step": "binarize", "method": f"tesseract (global, {why})"})
-    return PreparedPage(gray, view, dpi, steps, source_dpi)
+    return PreparedPage(gray, view, dpi, steps, source_dpi, dpi_stated=dpi_stated)
 
 
 def _upright(gray: np.ndarray, ink: np.ndarray, dpi: int, steps: list[Step]) -> np.ndarray:

@@ -22,6 +22,8 @@ import numpy as np
 X_HEIGHT_INCH = 0.085  # 13-pt Times-like body text: x-height 0.46 em
 MIN_PLAUSIBLE, MAX_PLAUSIBLE = 100, 1200  # a stated dpi outside this is not believed
 CONTRADICTED = 1.5  # an estimate this far from the tag (either way) overrides it
+MIN_X_SHARE, MAX_X_SHARE = 0.15, 0.6  # x-height / line pitch on any page of prose
+MERGED_X_SHARE = 0.55  # a "x-height" above this share of the pitch may be letters merged with their marks
 MIN_BLOBS = 150  # fewer letter-sized blobs: too little text to estimate from
 ESTIMATE_PIXELS = 2_000_000  # larger pages are measured at half size (~30-70 ms at 300 dpi; a quarter merged 1-bit letters)
 DEFAULT_DPI = 300
@@ -57,7 +59,21 @@ def x_height_and_pitch(gray: np.ndarray) -> tuple[float, float] | None:
     smoothed = np.convolve(counts, [1, 2, 3, 2, 1], "same")  # one-pixel jitter of the same letters
     x_height = float(np.argmax(smoothed[3:]) + 3)
     pitch = _line_pitch(ink, x_height)
+    if pitch and x_height > MERGED_X_SHARE * pitch:
+        x_height = _unmarked_height(counts, int(x_height))
     return x_height / scale, pitch / scale
+
+
+def _unmarked_height(counts: np.ndarray, mode: int) -> float:
+    """On a coarse scan (~70-90 dpi) most tone marks touch their letters, and the commonest blob is
+    a marked letter, ~1.3× the x-height (VBHC-06 at 80 dpi: 11 px against a line pitch of 18).
+    The unmarked letters then make a second peak at 0.6-0.85 of it, at least half as high;
+    without one the mode stands (a page's marks alone peak far lower)."""
+    low, high = int(np.ceil(0.6 * mode)), int(0.85 * mode)
+    if high < max(low, 3):
+        return float(mode)
+    peak = low + int(np.argmax(counts[low:high + 1]))
+    return float(peak) if counts[peak] >= 0.5 * counts[mode] else float(mode)
 
 
 def _line_pitch(ink: np.ndarray, x_height: float) -> float:
@@ -81,7 +97,7 @@ def estimate_dpi(gray: np.ndarray) -> int | None:
     if measured is None:
         return None
     x_height, pitch = measured
-    if not pitch or not 0.15 <= x_height / pitch <= 0.6:
+    if not pitch or not MIN_X_SHARE <= x_height / pitch <= MAX_X_SHARE:
         return None  # the blobs do not sit in lines of text
     return int(round(x_height / X_HEIGHT_INCH))
 

@@ -24,19 +24,25 @@ import functools
 import importlib
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from sohoa import heap
+from sohoa.errors import disk_full
 from sohoa.settings import Settings
 
 PLAIN_SWITCH = "SOHOA_PLAIN_RUNTIME"
 # Prefect minor versions the embedded API was tested with (its private parts: create_app's
 # arguments, SubprocessASGIServer's instances, threading's exit hooks). pyproject.toml pins the same.
 TESTED_PREFECT = ("3.9",)
+# Free space Prefect's database needs (1.3 MB new, then a run's records): with less, its server
+# fails to start in some 1,800 lines of tracebacks, then again in its fallback, minutes later.
+PREFECT_ROOM = 4 << 20
 
 # Loggers that speak at the ephemeral API's start and shutdown (CancelledError tracebacks when its
 # server task is cancelled, failed telemetry DNS look-ups without internet): not for users.
@@ -109,8 +115,17 @@ def configure_prefect(settings: Settings) -> None:
 def load_flows(settings: Settings, module: str) -> ModuleType:
     """Configure Prefect and import a flow module: the one way a command starts Prefect."""
     configure_prefect(settings)
+    check_room(Path(os.environ["PREFECT_HOME"]))
     with long_lived_objects():
         return importlib.import_module(module)
+
+
+def check_room(prefect_home: Path) -> None:
+    """Refuse to start Prefect on a disk without room for its database: one line, exit 14."""
+    existing = next(p for p in (prefect_home, *prefect_home.parents) if p.exists())
+    free = shutil.disk_usage(existing).free
+    if free < PREFECT_ROOM:
+        raise disk_full(f"{prefect_home} ({free >> 10} KiB free; Prefect's database needs {PREFECT_ROOM >> 20} MiB)")
 
 
 @contextmanager

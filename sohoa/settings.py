@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+CATALOG_FILE = "catalog.sqlite"  # the archive's own catalog, inside its folder
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -22,8 +24,17 @@ class Settings:
         root = Path(home or os.environ.get("SOHOA_HOME") or "sohoa-archive").expanduser().absolute()
         return cls(
             home=root,
-            database_url=os.environ.get("SOHOA_DATABASE_URL") or f"sqlite:///{root / 'catalog.sqlite'}",
+            database_url=os.environ.get("SOHOA_DATABASE_URL") or f"sqlite:///{root / CATALOG_FILE}",
             search_backend=os.environ.get("SOHOA_SEARCH_BACKEND", "whoosh"),
             jobs=int(os.environ.get("SOHOA_JOBS") or os.cpu_count() or 1),
             base_url=os.environ.get("SOHOA_BASE_URL", "").strip().rstrip("/"),
         )
+
+    @property
+    def catalog_file(self) -> Path:
+        return self.home / CATALOG_FILE
+
+    @property
+    def local_catalog(self) -> bool:
+        """Whether the catalog is the archive's own SQLite file (not a server database)."""
+        return self.database_url == f"sqlite:///{self.catalog_file}"

@@ -57,7 +57,8 @@ def documented_commands(page: Path = SCALING) -> list[Command]:
 
 
 # The parts that run until stopped, each a systemd unit in deploy/ ("sohoa watch" with --serve).
-LONG_RUNNING = ("prefect server start", "dask scheduler", "dask worker", "sohoa watch", "sohoa serve")
+# "sohoa deploy" is run against a server of its own by tests/test_flow_deployments.py.
+LONG_RUNNING = ("prefect server start", "dask scheduler", "dask worker", "sohoa watch", "sohoa serve", "sohoa deploy")
 
 
 def long_running(line: str) -> str | None:

@@ -152,3 +152,20 @@ def test_the_noise_level_of_a_grainy_page_is_the_spread_of_its_paper() -> None:
               for grain in (4.0, 12.0)]
     assert levels == [pytest.approx(4.0, rel=0.2), pytest.approx(12.0, rel=0.2)]
     assert levels[0] < NOISY < levels[1]  # only the grainier paper is median-filtered
+
+
+def test_red_seal_ink_is_lifted_and_black_strokes_under_it_stay() -> None:
+    page = Image.new("RGB", (600, 400), (245, 240, 230))
+    draw = ImageDraw.Draw(page)
+    draw.ellipse((150, 50, 450, 350), outline=(200, 40, 50), width=12)  # a seal's ring
+    draw.rectangle((100, 190, 500, 204), fill=(20, 20, 25))  # a black stroke across it
+    still = PreprocessOptions(orientation=False, disabled=frozenset({"deskew"}))  # no text: nothing to turn by
+    prepared = prepare(page, 300, still)
+    (seals,) = [s for s in prepared.steps if s["step"] == "seals"]
+    assert 0.01 < seals["red_share"] < 0.1  # type: ignore[operator]
+    gray = np.asarray(page.convert("L"))
+    assert gray[56, 300] < 110 and prepared.view[56, 300] > 180  # the ring: dark grey before, paper now
+    assert prepared.view[197, 160] < 100 and prepared.view[197, 120] < 100  # the black stroke, on the ring and off
+    assert "seals" not in [s["step"] for s in prepare(page.convert("L"), 300).steps]  # no colour, no step
+    unlifted = prepare(page, 300, PreprocessOptions(orientation=False, disabled=frozenset({"deskew", "seals"})))
+    assert "seals" not in [s["step"] for s in unlifted.steps] and unlifted.view[56, 300] < 110

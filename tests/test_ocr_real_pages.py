@@ -70,3 +70,38 @@ def test_two_column_page_at_96_ppi_without_a_tag_reads_column_by_column(tmp_path
     assert page.quality["columns"] == 2 and page.quality["psm"] == 3
     # read across the gutter, every line would join two columns' halves: CER far above this
     assert error_rates(page.text, sample.text).cer < 0.05
+
+
+def test_coarse_untagged_scan_is_sized_from_its_text_and_reads_no_worse_than_bare_tesseract(tmp_path: Path) -> None:
+    """VBHC-06 brought down to 80 dpi with no tag: its tone marks touch their letters, yet the
+    estimate finds the x-height; Tesseract is not told that estimate and reads the upscaled page."""
+    import subprocess
+
+    from PIL import Image
+
+    from ocr.metrics import error_rates
+    from ocr.pipeline import OcrOptions, ocr_page
+
+    truth = (Path(__file__).parent / "real_truth" / "VBHC-06.txt").read_text(encoding="utf-8")
+    scan = Image.open(SAMPLES / "scans-real" / "VBHC-06.png").convert("L")
+    scan.resize((round(scan.width * 80 / 300), round(scan.height * 80 / 300)), Image.LANCZOS).save(tmp_path / "p.png")
+    page = ocr_page(open_source(tmp_path / "p.png"), "doc", 1, OcrOptions()).page
+    (resolution,) = [s for s in page.steps if s["step"] == "resolution"]
+    assert resolution["tag"] is None and 70 <= int(resolution["estimate"]) <= 110  # type: ignore[arg-type]
+    bare = subprocess.run(["tesseract", str(tmp_path / "p.png"), "-", "-l", "vie"], capture_output=True, text=True,
+                          check=True).stdout
+    assert error_rates(page.text, truth).cer <= error_rates(bare, truth).cer
+
+
+def test_red_seal_over_the_signature_is_lifted_out_and_the_page_reads_better() -> None:
+    """KAI-01: a red seal over "GIÁM ĐỐC" and the signature; black text under it stays."""
+    from ocr.metrics import error_rates
+    from ocr.pipeline import OcrOptions, ocr_page
+    from ocr.preprocess import PreprocessOptions
+
+    truth = (Path(__file__).parent / "real_truth" / "KAI-01.txt").read_text(encoding="utf-8")
+    source = open_source(SAMPLES / "scans-real" / "KAI-01.png")
+    lifted = ocr_page(source, "doc", 1, OcrOptions()).page
+    kept = ocr_page(source, "doc", 1, OcrOptions(preprocess=PreprocessOptions(disabled=frozenset({"seals"})))).page
+    assert "seals" in [s["step"] for s in lifted.steps]
+    assert error_rates(lifted.text, truth).cer < error_rates(kept.text, truth).cer

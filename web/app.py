@@ -14,9 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sohoa import __version__
-from sohoa.errors import BadArgsError, NotFoundError, SohoaError
+from sohoa.errors import BadArgsError, IndexDamagedError, NotFoundError, SohoaError
 from sohoa.settings import Settings
 from web.access import is_member
+from web.head import HeadAsGet
 from web.params import label
 from web.sessions import same_origin
 from web.site import HERE, Site
@@ -34,7 +35,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-STATUS = {NotFoundError: 404, BadArgsError: 400}
+STATUS = {NotFoundError: 404, BadArgsError: 400, IndexDamagedError: 503}
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MESSAGES = {404: "Không tìm thấy trang này", 405: "Trang này không nhận kiểu yêu cầu đó",
             413: "Yêu cầu quá lớn", 429: "Quá nhiều yêu cầu, hãy thử lại sau ít phút"}
@@ -102,10 +103,11 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Máy chủ gặp lỗi; hãy thử lại sau")
 
-    from web import api, correct, listen, members, polls, research, review
+    from web import api, correct, listen, members, polls, research, review, uploads
 
-    for module in (research, listen, polls, members, api, review, correct):
+    for module in (research, listen, polls, members, api, review, correct, uploads):
         app.include_router(module.router)
+    app.add_middleware(HeadAsGet)
     return app
 
 

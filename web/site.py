@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,8 @@ class Site:
     secret: ServerSecret = field(init=False)  # signs sessions; rotated by `sohoa editors rotate-secret`
     signin_failures: RateLimit = field(default_factory=lambda: RateLimit(limit=5, window=300))
     suggestions: RateLimit = field(default_factory=lambda: RateLimit(limit=20, window=3600))
+    # bytes one upload may carry ("Nhập tài liệu"); SOHOA_UPLOAD_LIMIT_MB, 500 MB by default
+    upload_limit: int = field(default_factory=lambda: int(os.environ.get("SOHOA_UPLOAD_LIMIT_MB") or 500) * 2**20)
 
     def __post_init__(self) -> None:
         self.archive = Archive(self.settings)

@@ -21,14 +21,14 @@ console = Console(stderr=True)
 
 
 def _read(source: str) -> tuple[str, bool]:
-    """The text of FILE or of stdin ("-"), and whether it is Markdown."""
+    """The text of FILE (.txt, .md, .docx, a PDF with a text layer) or of stdin ("-"), and whether
+    it is Markdown (Word's and PDF's headings arrive as Markdown headings)."""
     if source == "-":
         return sys.stdin.read(), False
-    path = Path(source)
-    try:
-        return path.read_text(encoding="utf-8-sig"), path.suffix.lower() in (".md", ".markdown")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{source}: không đọc được / cannot read ({exc.__class__.__name__})") from exc
+    from tts.readers import read_bulletin
+
+    bulletin = read_bulletin(Path(source))
+    return bulletin.text, bulletin.markdown
 
 
 def _lexicon(settings: Settings):  # noqa: ANN202
@@ -41,7 +41,7 @@ def _lexicon(settings: Settings):  # noqa: ANN202
 @click.argument("source", metavar="FILE|-")
 @click.pass_obj
 def normalize(settings: Settings, source: str) -> None:
-    """Print the read-aloud text of FILE (or stdin) for proofreading before synthesis.
+    """Print the read-aloud text of FILE (.txt, .md, .docx, .pdf; or stdin) for proofreading before synthesis.
 
     Abbreviations come from tts/data/*.tsv and, overriding them, <archive>/tts/*.tsv.
     """
@@ -116,8 +116,8 @@ class ProgressReporter:
 def audiobook(settings: Settings, source: str | None, doc_id: str | None, engine: str, fallback: bool, fmt: str,
               cover: Path | None, out: Path | None, base_url: str | None, local: bool, owner_email: str, rate: float,
               workers: int | None, **info: str) -> ExitCode:
-    """Turn a bulletin (.txt, .md: headings become chapters) into an audiobook with chapters,
-    captions, a podcast feed and a QR code.
+    """Turn a bulletin (.txt, .md, Word .docx, a PDF with a text layer: headings become chapters)
+    into an audiobook with chapters, captions, a podcast feed and a QR code.
 
     \b
     Example:

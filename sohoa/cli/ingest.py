@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import getpass
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,12 +12,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corpus.archive import Archive
+from corpus.archive import Archive, refuse_lost_catalog
 from corpus.manifest import read_manifest
 from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
 from ocr.pipeline import OcrOptions
 from sohoa import runtime
-from sohoa.errors import ExitCode
+from sohoa.errors import ExitCode, disk_full
 from sohoa.head_start import head_start
 from sohoa.ingest import Job, Todo, plan, withdraw_forced
 from sohoa.settings import Settings
@@ -62,7 +65,8 @@ class ProgressReporter:
 
 def _open_archive(settings: Settings) -> Archive | None:
     """The archive, if there is one to look in (a new local archive has no catalog yet)."""
-    if not (settings.home / "catalog.sqlite").exists() and settings.database_url.startswith("sqlite"):
+    refuse_lost_catalog(settings)  # a lost catalog is said before Prefect starts, not once per file
+    if settings.local_catalog and not settings.catalog_file.exists():
         return None
     return Archive(settings)
 
@@ -95,9 +99,11 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # one bad file: its own line
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
               help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access.")
+@click.option("--allow-outside", is_flag=True,
+              help="Let the manifest name files outside its own folder (../x.pdf, absolute paths).")
 @click.option("--title", help="Title of the document (tên tài liệu).")
 @click.option("--commune", help="Commune or ward (xã / phường).")
 @click.option("--district", help="District (quận / huyện).")
@@ -111,9 +117,11 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--jobs", type=click.IntRange(1, 64), help="Pages recognised at once (default: all cores).")
 @click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
               help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
+@click.option("--by", "started_by", envvar="SOHOA_EDITOR", default=lambda: _user_name(), show_default="your user name",
+              help="Who starts this run, recorded in the archive's provenance events (or $SOHOA_EDITOR).")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, force: bool, jobs: int | None,
-           cluster: str | None, **meta_flags: object) -> ExitCode:
+def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, allow_outside: bool, force: bool,
+           jobs: int | None, cluster: str | None, started_by: str, **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
     Each document's pages are recognised in Vietnamese and stored in the archive with their text,
@@ -122,7 +130,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     """
     if not paths and manifest is None:
         raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
-    jobs_list, failures = _jobs(paths, manifest, meta_flags)
+    jobs_list, failures = _jobs(paths, manifest, meta_flags, started_by, allow_outside=allow_outside)
     from ocr.doctor import check_ocr
 
     check_ocr()
@@ -135,19 +143,28 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     return _summarise(settings, results, done_before, failures + refused)
 
 
-def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object]) -> tuple[list[Job], int]:
+def _user_name() -> str:
+    """Who runs the command, for the provenance events; a container's nameless uid is still a run."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object],
+          started_by: str, *, allow_outside: bool) -> tuple[list[Job], int]:
     """The documents asked for (flags apply to every path; a manifest gives each its own) and how
     many manifest rows were refused (one line each)."""
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
-    jobs = [Job(path, meta, given_fields(meta_flags)) for path in paths]
+    jobs = [Job(path, meta, given_fields(meta_flags), started_by) for path in paths]
     refused = 0
-    for row in read_manifest(manifest) if manifest else []:
+    for row in read_manifest(manifest, allow_outside=allow_outside) if manifest else []:
         if row.error:
             errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             refused += 1
         else:
             assert row.path is not None and row.meta is not None
-            jobs.append(Job(row.path, row.meta, row.fields_given))
+            jobs.append(Job(row.path, row.meta, row.fields_given, started_by, row.original_name))
     return jobs, refused
 
 
@@ -168,6 +185,8 @@ def _run_flow(settings: Settings, work: list[Todo], cluster: str | None) -> list
 def _summarise(settings: Settings, results: list[DocumentResult], done_before: list[Document], failures: int) -> ExitCode:
     """One closing line; non-zero if anything failed."""
     failures += sum(not r.ok for r in results)
+    if any(f"[Errno {errno.ENOSPC}]" in error for r in results for error in r.errors):
+        raise disk_full(settings.home)  # every later file would fail the same way: one line, its own code
     if not results and not failures:
         console.print(f"{len(done_before)} documents already archived in {settings.home}")
         return ExitCode.ok

@@ -69,12 +69,13 @@ EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf")
 @click.pass_obj
 def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
     """Export a document's OCR: text, hOCR or ALTO per page, or a searchable PDF."""
-    from corpus.archive import PAGE_ALTO, PAGE_HOCR, write_atomic
+    from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_TEXT, PAGE_TEXT_LAYER, write_atomic
     from sohoa.cli.archive import _document, _open
 
     page_files = {"hocr": PAGE_HOCR, "alto": PAGE_ALTO}
     archive = _open(settings)
     doc = _document(archive, doc_id)
+    _refuse_missing_pages(archive, doc, page_files.get(fmt, PAGE_TEXT_LAYER if fmt == "pdf" else PAGE_TEXT))
     if fmt == "txt":
         write_atomic(out, archive.document_text(doc.id) + "\n")
     elif fmt in page_files:
@@ -82,11 +83,26 @@ def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
         suffix = page_files[fmt].split(".", 1)[1]
         for page in archive.catalog.pages(doc.id):
             source = archive.page_file(doc.id, page.page_no, page_files[fmt])
-            if source.exists():
-                write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
+            write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
     else:
         from sohoa.ingest import searchable_pdf_of
 
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out, searchable_pdf_of(archive, doc).read_bytes())
     click.echo(f"{doc.id}: {fmt} → {out}")
+
+
+def _refuse_missing_pages(archive: "Archive", doc: "Document", name: str) -> None:
+    """Check before writing anything: an export must not quietly drop a page whose files are gone."""
+    from sohoa.errors import DamagedArchiveError
+
+    pages = archive.catalog.pages(doc.id)
+    numbers = {p.page_no for p in pages}
+    absent = [n for n in range(1, doc.page_count + 1) if n not in numbers]
+    absent += [p.page_no for p in pages if not archive.page_file(doc.id, p.page_no, name).exists()]
+    if absent:
+        raise DamagedArchiveError(
+            f"{doc.id}: trang / page {', '.join(map(str, sorted(absent)))} thiếu / missing "
+            f"({archive.relative(archive.page_dir(doc.id, min(absent)))}/{name}): nothing exported; "
+            "see `sohoa verify` and docs/repair.md")
+
