@@ -116,6 +116,22 @@ def test_results_with_bars_for_signed_in_editors_only(client: TestClient, slug: 
     assert "poll-results" in editor and "<meter" in editor
 
 
+def test_an_editor_is_one_voter_on_every_device(site, slug: str) -> None:  # noqa: ANN001
+    app = create_app(site[0].settings, member_token=MEMBER_TOKEN)
+    with browser_on(app) as phone, browser_on(app) as desktop:
+        (poll,) = phone.get(f"/api/bulletins/{slug}/polls").json()
+        url = f"/api/bulletins/{slug}/polls/{poll['id']}"
+        first, second = (choice["id"] for choice in poll["choices"][:2])
+        sign_in_as_editor(phone)
+        sign_in_as_editor(desktop)
+        assert phone.post(url, json={"choice": first}).json()["total"] == poll["total"] + 1
+        assert "sohoa_voter" not in phone.cookies  # no id of the editor's left in the browser
+        again = desktop.post(url, json={"choice": second}).json()  # the same editor, another device
+        assert again["total"] == poll["total"] + 1
+        page = phone.get(f"/audio/{slug}/", headers=HTML).text
+        assert f'value="{second}" checked' in page  # the answer from the desktop, shown on the phone
+
+
 def test_a_play_is_counted_per_day_and_shown_to_editors(client: TestClient, slug: str) -> None:
     assert client.post(f"/api/bulletins/{slug}/plays").status_code == 204
     assert client.post(f"/api/bulletins/{slug}/plays").status_code == 204

@@ -2,11 +2,15 @@
 
 Anyone who may see the bulletin may answer; a poll of an internal bulletin is internal too.
 A browser is one voter: a random id in a cookie (nothing personal), so a second answer replaces
-the first. Results with bars are shown to signed-in editors (organisers), not to members.
+the first. A signed-in editor is one voter on every device: the id is an HMAC of the name under
+the server secret, so the catalog holds no name. Members share one code and cannot be told
+apart: each member's browser is a voter. Results with bars are shown to signed-in editors (organisers), not to members.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 from typing import Any
@@ -17,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from corpus.polls import Poll, PollStore
 from sohoa.errors import BadArgsError
 from web import bulletins as store
-from web.access import is_member
+from web.access import editor_of, is_member
 from web.site import Site, site_of
 
 router = APIRouter()
@@ -31,11 +35,16 @@ def polls_of(site: Site) -> PollStore:
 
 
 def voter_of(request: Request) -> str | None:
+    if editor := editor_of(request):
+        digest = hmac.new(site_of(request).secret.get(), b"poll voter " + editor.encode("utf-8"), hashlib.sha256)
+        return "editor-" + digest.hexdigest()[:32]
     value = request.cookies.get(VOTER_COOKIE, "")
     return value if 16 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum() else None
 
 
 def keep_voter(request: Request, response: Response, voter: str) -> None:
+    if editor_of(request):  # the editor's id stays out of the browser, which may be shared
+        return
     response.set_cookie(VOTER_COOKIE, voter, max_age=VOTER_DAYS * 86400, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https")
 
