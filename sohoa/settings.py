@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sohoa.vietnamese import nfc
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -14,6 +16,7 @@ class Settings:
     search_backend: str  # "whoosh" (default) or "tantivy"
     jobs: int  # pages processed at once
     base_url: str  # where published pages and audio are reachable (QR codes, feeds)
+    archive_name: str = "Kho lưu trữ số hóa sohoa"  # the holding archive, as citations name it
 
     @classmethod
     def from_env(cls, home: str | Path | None = None) -> "Settings":
@@ -24,4 +27,5 @@ class Settings:
             search_backend=os.environ.get("SOHOA_SEARCH_BACKEND", "whoosh"),
             jobs=int(os.environ.get("SOHOA_JOBS") or os.cpu_count() or 1),
             base_url=os.environ.get("SOHOA_BASE_URL", "http://localhost:8000").rstrip("/"),
+            archive_name=nfc(os.environ.get("SOHOA_ARCHIVE_NAME", "")).strip() or cls.archive_name,
         )

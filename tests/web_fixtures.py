@@ -6,6 +6,10 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -108,3 +112,36 @@ def build_archive(home: Path) -> tuple[Archive, list[str]]:
         search_index.update_document(archive, doc_id)
     slugs = make_bulletins(home / "audio", archive.settings.base_url)
     return archive, slugs
+
+
+@contextmanager
+def web_client(home: Path, member_token: str = "") -> Iterator[object]:
+    """A TestClient of the web app over the test archive built in ``home``."""
+    from fastapi.testclient import TestClient
+
+    from sohoa.settings import Settings
+    from web import create_app
+
+    archive, _ = build_archive(home)
+    with TestClient(create_app(Settings.from_env(archive.settings.home), member_token=member_token)) as client:
+        yield client
+    archive.close()
+
+
+@contextmanager
+def served(app: object) -> Iterator[str]:
+    """``app`` on a free loopback port, served by uvicorn in a thread, as its base URL."""
+    import uvicorn
+
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from search_index.highlight import boxes, snippet, targets
 from search_index.query import parse
 from sohoa.errors import NotFoundError
 from web.access import visible
+from web.citation import Citation
 from web.site import Site
 
 # What a page folder may hold and the name it is downloaded under; nothing else is served.
@@ -66,19 +68,10 @@ def page_url(doc_id: str, page_no: int) -> str:
     return f"/documents/{doc_id}/pages/{page_no}"
 
 
-def citation(site: Site, doc: Document, page_no: int) -> str:
-    """One line a researcher pastes into a footnote: title, place, year, page, stable URL."""
-    m = doc.meta
-    parts = [f"“{m.title or doc.original_name}”"]
-    if m.commune:
-        parts.append(f"xã {m.commune}" if not m.commune.lower().startswith(("xã", "phường", "thị trấn")) else m.commune)
-    if m.district:
-        parts.append(f"huyện {m.district}" if not m.district.lower().startswith(("huyện", "quận", "thị xã")) else m.district)
-    if m.province:
-        parts.append(m.province)
-    parts.append(str(m.year) if m.year else "không rõ năm")
-    parts.append(f"trang {page_no}")
-    return ", ".join(parts) + f". {site.url(page_url(doc.id, page_no))}"
+def citation(site: Site, doc: Document, page_no: int | None = None) -> Citation:
+    """How to cite the document (or one page of it): its stable URL, the archive, today's date."""
+    url = site.url(page_url(doc.id, page_no) if page_no else f"/documents/{doc.id}")
+    return Citation(doc, site.settings.archive_name, url, dt.date.today(), page_no)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
               help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access.")
+@click.option("--bag", "bags", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A BagIt bag from 'sohoa export --format bag': checked, then ingested with its metadata.")
 @click.option("--title", help="Title of the document (tên tài liệu).")
 @click.option("--commune", help="Commune or ward (xã / phường).")
 @click.option("--district", help="District (quận / huyện).")
@@ -112,17 +114,17 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
               help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, force: bool, jobs: int | None,
-           cluster: str | None, **meta_flags: object) -> ExitCode:
+def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...], force: bool,
+           jobs: int | None, cluster: str | None, **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
     Each document's pages are recognised in Vietnamese and stored in the archive with their text,
     word boxes and confidence. Re-running the same command finishes interrupted documents and
     skips archived ones.
     """
-    if not paths and manifest is None:
-        raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
-    jobs_list, failures = _jobs(paths, manifest, meta_flags)
+    if not paths and manifest is None and not bags:
+        raise click.UsageError("give at least one file or folder, --manifest FILE.csv or --bag DIR")
+    jobs_list, failures = _jobs(paths, manifest, bags, meta_flags)
     from ocr.doctor import check_ocr
 
     check_ocr()
@@ -135,13 +137,16 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, f
     return _summarise(settings, results, done_before, failures + refused)
 
 
-def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object]) -> tuple[list[Job], int]:
-    """The documents asked for (flags apply to every path; a manifest gives each its own) and how
-    many manifest rows were refused (one line each)."""
+def _jobs(paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...],
+          meta_flags: dict[str, object]) -> tuple[list[Job], int]:
+    """The documents asked for (flags apply to every path; a manifest row or a bag gives each its
+    own) and how many manifest rows or bags were refused (one line each)."""
+    from corpus.bag import read_bag
+
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
     jobs = [Job(path, meta, given_fields(meta_flags)) for path in paths]
     refused = 0
-    for row in read_manifest(manifest) if manifest else []:
+    for row in [*(read_manifest(manifest) if manifest else []), *map(read_bag, bags)]:
         if row.error:
             errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             refused += 1
