@@ -1,11 +1,13 @@
 """The searchable PDF as other software reads it, on real scans: skewed (skew.pdf), skewed and
 /Rotate'd (rotated_skew.pdf), in all four orientations (cardinal.pdf), and a 1-bit page
 (VBHC-07.png). Every reader gives the OCR's words back whole and in order, bilevel pages stay
-bilevel, every PDF stays within 1.5 times its input, and each names itself from the catalog.
+bilevel, every PDF stays within 1.5 times its input, and each names itself from the catalog; a
+word lies where ALTO says in the image ALTO names, and on the original where the PDF puts it.
 One archive of real Tesseract runs is shared by the tests (about a minute)."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from collections import Counter
@@ -14,12 +16,17 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 import pytest
+from lxml import etree
 from PIL import Image
 
 from corpus.archive import Archive
+from corpus.export import page_files
 from corpus.models import DocumentMeta
+from ocr.pdf import PageLayer, pixels_to_page
+from ocr.textlayer import reading_direction
 from sohoa import ingest as steps
 from sohoa.settings import Settings
+from sohoa.vietnamese import fold
 from tests.alto_schema import assert_valid_alto
 from tests.conftest import SHARED_SAMPLES
 
@@ -158,3 +165,70 @@ def test_every_alto_is_valid_and_names_the_image_its_boxes_fall_on(archived) -> 
                 assert 0 <= int(string.get("HPOS")) and right <= image.width
             hocr = (folder / "page.hocr").read_text(encoding="utf-8")
             assert 'lang="vi"' in hocr and "ocrp_lang" in hocr and f"ppageno {page.page_no - 1};" in hocr
+
+
+def _read_word(image: Image.Image, box: tuple[float, float, float, float], language: str, direction: int = 0) -> str:
+    """What Tesseract reads as one word (psm 8) in ``box`` (left, top, right, bottom; pixels) of
+    ``image``, a few pixels of margin added (``_letters``), its text running ``direction`` degrees
+    counter-clockwise."""
+    import pytesseract
+
+    left, top, right, bottom = box
+    crop = image.convert("L").crop((int(left) - 6, int(top) - 6, int(right) + 7, int(bottom) + 7))
+    crop = crop.rotate(-direction, expand=True, fillcolor=255)
+    return _letters(pytesseract.image_to_string(crop, lang=language, config="--psm 8"))
+
+
+def _known_words(alto: etree._Element) -> list[etree._Element]:
+    """Long words read with high confidence, each once on its page: unambiguous to look for."""
+    strings = alto.findall(".//{*}String")
+    counts = Counter(s.get("CONTENT") for s in strings)
+    return [s for s in strings if re.fullmatch(r"[^\W\d_]{5,}", s.get("CONTENT")) and float(s.get("WC")) >= 0.85
+            and counts[s.get("CONTENT")] == 1]
+
+
+@pytest.mark.parametrize(("sample", "language"), [("rotated_skew.pdf", "eng"), ("VBHC-07.png", "vie")])
+def test_a_known_word_lies_where_alto_says_in_the_image_it_names_and_on_the_original(
+        archived, sample: str, language: str, tmp_path: Path) -> None:
+    """ALTO's boxes are in the pixels of the image it names, shipped beside it (the upright,
+    levelled page the IIIF canvas shows); the steps the catalog records carry each box onto the
+    original page, where the same word lies. rotated_skew.pdf is /Rotate'd and deskewed by 2.8°:
+    the two spaces are a quarter turn and 2.8° apart there."""
+    archive, ids = archived
+    doc = archive.catalog.document(ids[sample])
+    files = dict(page_files(archive, doc, "alto"))
+    alto = assert_valid_alto(files["page-0001.alto.xml"])
+    assert alto.findtext(".//{*}sourceImageInformation/{*}fileName") == "page-0001.jpg"
+    image = Image.open(io.BytesIO(files["page-0001.jpg"]))
+    page = alto.find(".//{*}Page")
+    assert (int(page.get("WIDTH")), int(page.get("HEIGHT"))) == image.size
+    known = _known_words(alto)[:4]
+    assert len(known) == 4
+    boxes = {}
+    for string in known:  # in the image ALTO names
+        left, top = float(string.get("HPOS")), float(string.get("VPOS"))
+        boxes[string.get("CONTENT")] = (left, top, left + float(string.get("WIDTH")), top + float(string.get("HEIGHT")))
+        assert _read_word(image, boxes[string.get("CONTENT")], language) == _letters(string.get("CONTENT"))
+    # on the original: its PDF page (an image file: the page the searchable PDF made of it, pixel for
+    # pixel), drawn in its own user space (no /Rotate) at 150 dpi
+    source = SHARED_SAMPLES / SAMPLES[sample] / sample if sample.endswith(".pdf") else archive.searchable_pdf_path(doc.id)
+    record = archive.catalog.pages(doc.id)[0]
+    layer = PageLayer([], (record.width, record.height), record.dpi, record.steps)
+    with pikepdf.open(source) as pdf:
+        to_page = pixels_to_page(pdf.pages[0], layer)
+        x0, _, _, top = (float(v) for v in pdf.pages[0].mediabox)
+        pdf.pages[0].obj.Rotate = 0
+        pdf.save(tmp_path / "unturned.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(tmp_path / "unturned.pdf"), str(tmp_path / "original")], check=True)
+    original = Image.open(tmp_path / "original.png")
+    for word, (left, upper, right, lower) in boxes.items():
+        corners = np.array([[x, y, 1.0] for x in (left, right) for y in (upper, lower)]) @ to_page
+        xs, ys = (corners[:, 0] - x0) * 150 / 72, (top - corners[:, 1]) * 150 / 72
+        upright = _read_word(original, (xs.min(), ys.min(), xs.max(), ys.max()), language, reading_direction(to_page))
+        assert upright == _letters(word)
+
+
+def _letters(text: str) -> str:
+    """A word as ``_read_word`` compares it: letters only, folded, lower-cased."""
+    return re.sub(r"[\W\d_]", "", fold(text)).lower()
