@@ -97,7 +97,8 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access.")
+              help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access "
+                   "(and author, commune_type, district_type).")
 @click.option("--bag", "bags", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="A BagIt bag from 'sohoa export --format bag': checked, then ingested with its metadata.")
 @click.option("--title", help="Title of the document (tên tài liệu).")
@@ -107,6 +108,7 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--year", type=int, help="Year the document covers or was issued.")
 @click.option("--kind", type=click.Choice(KINDS), help="history, bulletin, resolution or other (default).")
 @click.option("--collection", help="Collection the document belongs to.")
+@click.option("--author", help="Who wrote or issued it (tác giả), e.g. the party committee: cited and put in the PDF.")
 @click.option("--access", type=click.Choice(ACCESS_LEVELS),
               help="public (default) or internal: internal documents are hidden from the public web pages.")
 @click.option("--force", is_flag=True, help="Redo the OCR of documents already archived.")
