@@ -6,7 +6,9 @@ Layout::
     originals/ab/ab12…ef.pdf          read-only, named by SHA-256, never modified
     documents/DOC/text.txt             the document's text, pages separated by form feeds
     documents/DOC/searchable.pdf       the original pages with the text laid over, invisible
+    documents/DOC/metadata.json        the document's catalog row, mirrored (corpus.records)
     documents/DOC/pages/0001/…         one folder per page: the files named below
+    deleted/DOC.json                   the record of a deleted document (its original stays)
 
 Every path and file name of that layout is written here once; other modules ask an Archive.
 """
@@ -24,7 +26,8 @@ from pathlib import Path
 
 from corpus.catalog import Catalog
 from corpus.models import Page, Word
-from sohoa.errors import NotFoundError
+from corpus.records import document_record, page_record, read_document_record
+from sohoa.errors import DamagedArchiveError, NotFoundError
 from sohoa.settings import Settings
 
 CHUNK = 1 << 20
@@ -33,13 +36,21 @@ PAGE_BREAK = "\f"  # between pages of a document's text: the form feed pdftotext
 # A document folder's files
 DOCUMENT_TEXT = "text.txt"
 SEARCHABLE_PDF = "searchable.pdf"
+DOCUMENT_RECORD = "metadata.json"  # the catalog row, mirrored so that rebuild-catalog can remake it
 # A page folder's files
 PAGE_TEXT = "text.txt"
+PAGE_RECORD = "page.json"  # the page's catalog row but its text, mirrored
 PAGE_WORDS = "words.json"  # boxes and confidences, for highlighting hits on the page image
 PAGE_HOCR = "page.hocr"
 PAGE_ALTO = "page.alto.xml"
 PAGE_IMAGE = "image.jpg"  # the page as read: upright and level, so that word boxes fall on words
 PAGE_PROCESSED = "processed.tif"  # what Tesseract saw, black and white
+# The archive's folders
+ORIGINALS = "originals"
+DOCUMENTS = "documents"
+PAGES = "pages"  # documents/DOC/pages/0001/
+DELETED = "deleted"  # deleted/DOC.json: a deleted document's last record; its original stays
+LISTING_SUFFIX = ".pages.json"  # the stored original of a folder of page images: its members, in order
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -59,7 +70,7 @@ def doc_id_for(sha256: str) -> str:
 
 def original_location(sha256: str, suffix: str) -> str:
     """Where an original with this fingerprint is stored, relative to the archive."""
-    return f"originals/{sha256[:2]}/{sha256}{suffix.lower()}"
+    return f"{ORIGINALS}/{sha256[:2]}/{sha256}{suffix.lower()}"
 
 
 def join_pages(texts: Iterable[str]) -> str:
@@ -83,11 +94,19 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 
 
 class Archive:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, rebuilding: bool = False) -> None:
+        """Open the archive; a folder nobody may write (a read-only medium or share) is opened for
+        reading only. A catalog that is gone while originals or pages remain is refused (it would
+        be recreated empty and hide them) unless ``rebuilding`` (``sohoa rebuild-catalog``)."""
         self.settings = settings
         self.root = settings.home
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.database_url)
+        self.read_only = self.root.is_dir() and not os.access(self.root, os.W_OK)
+        if not self.read_only:
+            self.root.mkdir(parents=True, exist_ok=True)
+        if not rebuilding:
+            refuse_lost_catalog(settings)
+        self.catalog = Catalog(settings.database_url, on_document_change=self.write_document_record,
+                               read_only=self.read_only)
 
     @classmethod
     def open(cls, home: str | Path | None = None) -> "Archive":
@@ -108,10 +127,39 @@ class Archive:
         return path.resolve().relative_to(self.root.resolve()).as_posix()
 
     def document_dir(self, doc_id: str) -> Path:
-        return self.root / "documents" / doc_id
+        return self.root / DOCUMENTS / doc_id
+
+    def document_record_path(self, doc_id: str) -> Path:
+        return self.document_dir(doc_id) / DOCUMENT_RECORD
+
+    def deleted_record_path(self, doc_id: str) -> Path:
+        return self.root / DELETED / f"{doc_id}.json"
+
+    def document_dirs(self) -> list[Path]:
+        """Every document folder on disk, whatever the catalog says (for verify and rebuild)."""
+        return sorted(p for p in (self.root / DOCUMENTS).glob("*") if p.is_dir())
+
+    def stored_originals(self) -> list[Path]:
+        """Every stored original on disk (copies being written, hidden, left out)."""
+        return sorted(p for p in (self.root / ORIGINALS).glob("*/*") if p.is_file() and not p.name.startswith("."))
+
+    def stored_members(self, original_path: str) -> list[str]:
+        """The page images a folder document's stored listing names, in order (none for a file)."""
+        listing = self.root / original_path
+        if not original_path.endswith(LISTING_SUFFIX) or not listing.exists():
+            return []
+        return json.loads(listing.read_text(encoding="utf-8"))["pages"]
+
+    def kept_originals(self) -> set[str]:
+        """The stored originals of deleted documents: kept on purpose, claimed by no catalog row."""
+        return {read_document_record(p).original_path for p in (self.root / DELETED).glob("*.json")}
 
     def page_dir(self, doc_id: str, page_no: int) -> Path:
-        return self.document_dir(doc_id) / "pages" / f"{page_no:04d}"
+        return self.document_dir(doc_id) / PAGES / f"{page_no:04d}"
+
+    def page_dirs(self, doc_id: str) -> list[Path]:
+        """The page folders on disk, whatever the catalog says (hidden staging folders left out)."""
+        return sorted(p for p in (self.document_dir(doc_id) / PAGES).glob("[0-9]*") if p.is_dir() and p.name.isdigit())
 
     def page_file(self, doc_id: str, page_no: int, name: str) -> Path:
         """A file of a page folder, by one of the PAGE_* names."""
@@ -130,9 +178,13 @@ class Archive:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.partial")
-            shutil.copyfile(source, tmp)
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp, target)
+            try:
+                shutil.copyfile(source, tmp)
+                os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+                os.replace(tmp, target)
+            except BaseException:  # a full disk, a kill: no half original stays behind
+                tmp.unlink(missing_ok=True)
+                raise
         return self.relative(target)
 
     # -- pages -----------------------------------------------------------------------------
@@ -146,7 +198,9 @@ class Archive:
         final = self.page_dir(page.doc_id, page.page_no)
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
+        page.files = {name: self.relative(final / name) for name in files}
         try:
+            (staging / PAGE_RECORD).write_text(page_record(page), encoding="utf-8")
             for name, content in files.items():
                 target = staging / name
                 if isinstance(content, Path):
@@ -159,7 +213,6 @@ class Archive:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        page.files = {name: self.relative(final / name) for name in files}
         self.catalog.save_page(page)
         return page
 
@@ -179,10 +232,38 @@ class Archive:
         write_atomic(target, self.document_text(doc_id))
         return target
 
+    def write_document_record(self, doc_id: str) -> None:
+        """Mirror a document's catalog row into documents/DOC/metadata.json (corpus.records)."""
+        doc = self.catalog.document(doc_id)
+        if doc is not None:
+            write_atomic(self.document_record_path(doc_id), document_record(doc))
+
     def delete_document(self, doc_id: str) -> None:
-        """Forget a document's derived files and rows; its original stays: originals are never destroyed."""
+        """Forget a document's derived files and rows; its original stays: originals are never destroyed.
+
+        Its record moves to deleted/DOC.json, which says why its original has no catalog row
+        (``verify`` and ``rebuild-catalog`` read it)."""
+        doc = self.catalog.document(doc_id)
+        if doc is not None:
+            write_atomic(self.deleted_record_path(doc_id), document_record(doc))
         self.catalog.delete_document(doc_id)
         shutil.rmtree(self.document_dir(doc_id), ignore_errors=True)
+
+
+def refuse_lost_catalog(settings: Settings) -> None:
+    """A local catalog that is missing or empty (0 bytes) while the archive holds originals or
+    pages was lost, not never made: say so, and how to rebuild it, instead of starting afresh."""
+    catalog = settings.catalog_file
+    if not settings.local_catalog:
+        return
+    if catalog.exists() and catalog.stat().st_size > 0:
+        return
+    held = [folder for folder in (ORIGINALS, DOCUMENTS) if any((settings.home / folder).glob("*/*"))]
+    if held:
+        state = "trống / empty (0 bytes)" if catalog.exists() else "mất / missing"
+        raise DamagedArchiveError(
+            f"danh mục / catalog {catalog} is {state} but {' and '.join(held)} hold archived files: "
+            "chạy / run `sohoa rebuild-catalog` to rebuild it from them (docs/repair.md)")
 
 
 def words_json(words: list[Word]) -> str:

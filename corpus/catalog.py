@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -79,12 +79,55 @@ events = sa.Table(
 sa.Index("ix_documents_district_commune", documents.c.district, documents.c.commune)
 sa.Index("ix_events_run_id", events.c.run_id)
 
+# Opinion polls on bulletins (corpus/polls.py), migration 0004. A bulletin is named by its slug:
+# bulletins live as folders under audio/, not as catalog rows.
+polls = sa.Table(
+    "polls",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("bulletin", sa.String(100), nullable=False, index=True),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+poll_choices = sa.Table(
+    "poll_choices",
+    metadata,
+    sa.Column("poll_id", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("choice_id", sa.Integer, primary_key=True),  # 1, 2, … in the order written
+    sa.Column("label", sa.Text, nullable=False),
+)
+
+# One row per voter and poll: a second answer replaces the first. The voter is a random id the
+# browser keeps in a cookie: nothing personal is stored.
+poll_answers = sa.Table(
+    "poll_answers",
+    metadata,
+    sa.Column("poll_id", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("voter", sa.String(64), primary_key=True),
+    sa.Column("choice_id", sa.Integer, nullable=False),
+    sa.Column("answered_at", sa.String(32), nullable=False),
+)
+
+# Plays per bulletin per day (corpus/listens.py): a count, never who listened.
+listen_counts = sa.Table(
+    "listen_counts",
+    metadata,
+    sa.Column("bulletin", sa.String(100), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),  # ISO date, UTC
+    sa.Column("plays", sa.Integer, nullable=False),
+)
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only")
+    if cursor.fetchone()[0]:  # opened read-only: nothing to queue, no journal to switch
+        cursor.close()
+        return
     # busy_timeout queues writers, and comes first: switching a new database to WAL takes a write
     # lock, which another process opening the same fresh catalog may hold for a moment.
     # WAL lets readers (search, web) work while an ingest writes.
@@ -102,10 +145,20 @@ def database_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> sa.Engine:
+def read_only_url(url: str) -> str:
+    """A SQLite URL opened read-only and immutable: no lock, journal or -shm file is created, so a
+    catalog on a read-only medium (a copy on a DVD, a read-only share) can be read. What a writer
+    left in an unmerged write-ahead log is not seen: a cleanly closed catalog has none."""
+    path = sa.engine.make_url(url).database
+    return f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
+
+
+def make_engine(url: str, read_only: bool = False) -> sa.Engine:
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(read_only_url(url) if read_only else url)
+        if read_only:
+            sa.event.listen(engine, "connect", lambda conn, _record: conn.execute("PRAGMA query_only=ON"))
         sa.event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
     # Workers live long and a server may restart under them: test a pooled connection before use.
@@ -113,12 +166,20 @@ def make_engine(url: str) -> sa.Engine:
 
 
 class Catalog:
-    def __init__(self, url: str) -> None:
+    # Called with a document's id after its row was added or changed: the archive mirrors the row
+    # to disk (documents/DOC/metadata.json), so that a lost catalog can be rebuilt.
+    on_document_change: Callable[[str], None] | None = None
+
+    def __init__(self, url: str, on_document_change: Callable[[str], None] | None = None,
+                 read_only: bool = False) -> None:
         from corpus.migrations import upgrade
 
         self.url = url
-        self.engine = make_engine(url)
-        upgrade(self.engine)
+        self.read_only = read_only and url.startswith("sqlite")
+        self.engine = make_engine(url, self.read_only)
+        if not self.read_only:  # a read-only catalog is read as it is: migrating would write
+            upgrade(self.engine)
+        self.on_document_change = on_document_change
 
     @property
     def dialect(self) -> str:
@@ -137,6 +198,8 @@ class Catalog:
         )
         with self.engine.begin() as conn:
             conn.execute(documents.insert().values(**row))
+        if self.on_document_change:
+            self.on_document_change(doc.id)
 
     def update_document(self, doc_id: str, **values: Any) -> None:
         if "meta" in values:
@@ -144,6 +207,8 @@ class Catalog:
             values.update({f: getattr(meta, f) for f in META_FIELDS})
         with self.engine.begin() as conn:
             conn.execute(documents.update().where(documents.c.id == doc_id).values(updated_at=now(), **values))
+        if self.on_document_change:
+            self.on_document_change(doc_id)
 
     def document(self, doc_id: str) -> Document | None:
         found = self.documents(ids=[doc_id])
@@ -270,3 +335,5 @@ def _page_from_row(row: Any) -> Page:
         blank=bool(row["blank"]), needs_review=bool(row["needs_review"]), quality=json.loads(row["quality"]),
         steps=json.loads(row["steps"]), files=json.loads(row["files"]),
     )
+
+import corpus.revisions  # noqa: E402,F401  (its tables belong to this catalog's schema)

@@ -1,5 +1,12 @@
 """A batch manifest: a CSV file, one row a document: its file, then DocumentMeta's fields (title,
-commune, district, province, year, kind, collection, access). Paths are relative to the manifest's folder."""
+commune, district, province, year, kind, collection, access). Paths are relative to the manifest's folder.
+
+A manifest names files in its own folder (and below) only: ``../x.pdf``, an absolute path
+elsewhere or a symlink out is refused on its row, unless the caller allows it (``sohoa ingest
+--allow-outside``): a manifest handed over with a box of scans must not pull in other files of the
+machine. Encoding: UTF-8 (with or without BOM), else Windows-1258 (CP1258, what Excel saves on a
+Vietnamese Windows); a row readable in neither is refused alone.
+"""
 
 from __future__ import annotations
 
@@ -24,27 +31,56 @@ class ManifestRow:
     fields_given: frozenset[str] = frozenset()
 
 
-def read_manifest(manifest: Path) -> list[ManifestRow]:
+def read_manifest(manifest: Path, *, allow_outside: bool = False) -> list[ManifestRow]:
     """Every row, good or bad: a bad row carries its error so the rest of the batch goes on."""
     try:
-        text = manifest.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{manifest}: cannot read manifest ({exc})") from None
-    reader = csv.DictReader(text.splitlines())
+        data = manifest.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{manifest}: cannot read manifest ({exc.strerror})") from None
+    lines = _decode(data)
+    reader = csv.DictReader(UNREADABLE if line is None else line for line in lines)
     headers = {(h or "").strip().lower() for h in reader.fieldnames or []}
     headers = {ALIASES.get(h, h) for h in headers}
     if "file" not in headers:
         raise InputFileError(f"{manifest}: manifest has no 'file' column (columns: {', '.join(COLUMNS)})")
-    return [_parse_row(manifest, number, row) for number, row in enumerate(reader, start=2)]
+    return [_parse_row(manifest, reader.line_num, row, allow_outside) for row in reader]
 
 
-def _parse_row(manifest: Path, line: int, raw: dict[str, str | None]) -> ManifestRow:
+UNREADABLE = "\x00unreadable"  # stands in for a line in no known encoding: its row is refused
+
+
+def _decode(data: bytes) -> list[str | None]:
+    """The manifest's lines: the whole file as UTF-8, else as CP1258, else line by line (None: neither)."""
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(encoding).splitlines()
+        except UnicodeDecodeError:
+            continue
+    return [_decode_line(line) for line in data.removeprefix(b"\xef\xbb\xbf").splitlines()]
+
+
+def _decode_line(line: bytes) -> str | None:
+    for encoding in ("utf-8", "cp1258"):
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _parse_row(manifest: Path, line: int, raw: dict[str, str | None], allow_outside: bool) -> ManifestRow:
     row = {ALIASES.get((k or "").strip().lower(), (k or "").strip().lower()): nfc((v or "").strip())
            for k, v in raw.items() if k}
     where = f"{manifest.name}:{line}"
+    if any(UNREADABLE in (v or "") for v in [*raw.values(), *raw.keys()] if isinstance(v, str)):
+        return ManifestRow(line, None, None, f"{where}: dòng không đọc được / row is neither UTF-8 nor CP1258: "
+                                             "save the manifest as 'CSV UTF-8'")
     if not row.get("file"):
         return ManifestRow(line, None, None, f"{where}: no file named")
     path = (manifest.parent / row["file"]).resolve()
+    if not allow_outside and not path.is_relative_to(manifest.parent.resolve()):
+        return ManifestRow(line, path, None, f"{where}: {row['file']}: ngoài thư mục của bảng kê / outside the "
+                                             "manifest's folder: refused (sohoa ingest --allow-outside allows it)")
     if not path.exists():
         return ManifestRow(line, path, None, f"{where}: {row['file']}: no such file")
     values = {k: v for k, v in row.items() if k in COLUMNS and k != "file"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -20,10 +19,8 @@ def _originals(archive: Archive) -> Iterator[tuple[str, str, str]]:
     """(doc_id, stored path, expected sha256) for every original, folder members included."""
     for doc in archive.catalog.documents():
         yield doc.id, doc.original_path, doc.sha256
-        if doc.original_path.endswith(".pages.json") and archive.path(doc.original_path).exists():
-            listing = json.loads(archive.path(doc.original_path).read_text(encoding="utf-8"))
-            for member in listing["pages"]:
-                yield doc.id, member, member.rsplit("/", 1)[-1].split(".", 1)[0]
+        for member in archive.stored_members(doc.original_path):
+            yield doc.id, member, member.rsplit("/", 1)[-1].split(".", 1)[0]
 
 
 def verify(archive: Archive, progress: Callable[[], None] | None = None) -> tuple[int, list[Damage]]:

@@ -11,7 +11,8 @@ from corpus.archive import Archive
 from search_index.backend import Backend, IndexedPage
 from search_index.models import SearchRequest, SearchResults
 from search_index.searching import SearchIndex, _empty
-from search_index.store import LOCK_TIMEOUT, backend_home, current_generation, new_generation, publish, writer_lock
+from search_index.store import (LOCK_TIMEOUT, backend_home, current_generation, new_generation, publish, reading,
+                                writer_lock)
 from sohoa.errors import BadArgsError
 
 BACKENDS = {
@@ -33,7 +34,10 @@ def open_index(archive: Archive) -> SearchIndex | None:
     name = archive.settings.search_backend
     cls = backend_class(name)
     generation = current_generation(backend_home(archive.root, name))
-    return SearchIndex(cls(generation), archive) if generation else None
+    if generation is None:
+        return None
+    with reading(generation, cls.damage):
+        return SearchIndex(cls(generation), archive)
 
 
 def search(archive: Archive, request: SearchRequest | str, **options: object) -> SearchResults:
@@ -43,6 +47,20 @@ def search(archive: Archive, request: SearchRequest | str, **options: object) ->
         return _empty(req, [NO_INDEX], archive.settings.search_backend, time.perf_counter())
     try:
         return index.search(request, **options)
+    finally:
+        index.close()
+
+
+def missing_from_index(archive: Archive) -> list[str] | None:
+    """The complete documents whose pages are not all in the index (None: there is no index)."""
+    index = open_index(archive)
+    if index is None:
+        return None
+    try:
+        return [doc.id for doc in archive.catalog.documents() if doc.status == "complete" and index.search(
+            SearchRequest(query="", doc_id=doc.id, include_internal=True, limit=1, with_facets=False,
+                          with_boxes=False)
+        ).total_pages < doc.pages_done]
     finally:
         index.close()
 

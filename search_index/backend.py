@@ -79,6 +79,7 @@ class IndexWriter(ABC):
 
 class Backend(ABC):
     name: str
+    damage: tuple[type[BaseException], ...] = ()  # what the engine raises when its own files are damaged
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -9,8 +9,9 @@
     khang~                   fuzzy: one wrong letter allowed (words of 4+ letters)
     ( … )                    grouping
 
-Nothing raises: an unknown field is searched as words, an unbalanced quote ends at the end of the
-query, stray operators are dropped; each such repair adds a one-line note for the user.
+Nearly nothing raises: an unknown field is searched as words, an unbalanced quote ends at the end of the
+query, stray operators are dropped; each such repair adds a one-line note for the user. Only a
+query no person types is refused (QueryTooComplexError, a BadArgsError: HTTP 400, CLI exit 1).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from corpus.models import FILTER_FIELDS as DOCUMENT_FILTERS
 from search_index.analysis import analyze, syllables
+from sohoa.errors import BadArgsError
 from sohoa.vietnamese import has_diacritics, nfc
 
 FILTER_FIELDS = (*DOCUMENT_FILTERS, "doc")
@@ -108,6 +110,10 @@ def _clean(text: str) -> str:
     return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
 
 
+class QueryTooComplexError(BadArgsError):
+    """A query no person types (a run of negations past MAX_DEPTH): refused, not repaired."""
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.notes: list[str] = []
@@ -165,21 +171,25 @@ class _Parser:
         return parts[0] if len(parts) == 1 else (AllOf(tuple(parts)) if parts else None)
 
     def parse_unary(self, depth: int) -> Node | None:
-        tok = self.peek()
-        assert tok is not None
-        negate = False
-        if self.is_op("NOT"):
-            self.take()
-            negate = True
-        elif tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1:
-            self.tokens[self.pos] = ("word", tok[1][1:], "")
-            negate = True
-        if negate:
+        # Negations are counted in a loop, not by recursion: "-" × 1000 must not reach Python's stack limit.
+        negations = 0
+        while (tok := self.peek()) is not None:
+            if self.is_op("NOT"):
+                self.take()
+            elif tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1:
+                self.tokens[self.pos] = ("word", tok[1][1:], "")
+            else:
+                break
+            negations += 1
+            if negations > MAX_DEPTH:
+                raise QueryTooComplexError(
+                    f"câu truy vấn có quá nhiều phủ định liền nhau / more than {MAX_DEPTH} NOT or '-' in a row")
+        if negations:
             if self.peek() is None or self.peek()[0] == ")" or self.is_op("OR"):
                 self.notes.append("NOT thiếu từ / NOT without a word: ignored")
                 return None
-            inner = self.parse_unary(depth)
-            return Not(inner) if inner is not None else None
+            inner = self.parse_atom(depth)
+            return Not(inner) if inner is not None and negations % 2 else inner
         return self.parse_atom(depth)
 
     def parse_atom(self, depth: int) -> Node | None:

@@ -12,6 +12,7 @@ from search_index.backend import Backend, Compiled, RawHit
 from search_index.highlight import Target, boxes, snippet, targets
 from search_index.models import SORTS, DocumentHit, FacetValue, PageHit, SearchRequest, SearchResults
 from search_index.query import AllOf, Filter, Node, ParsedQuery, YearRange, parse, place_key
+from search_index.store import reading
 from sohoa.errors import BadArgsError
 
 NOTHING_TO_SEARCH = "không có từ nào để tìm / nothing to search for: type a word, a \"phrase\" or a filter"
@@ -63,7 +64,8 @@ class SearchIndex:
         root = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
         compiled = Compiled(root, parsed.exact, request.fuzzy, request.include_internal, request.sort,
                             request.offset + request.limit, request.pages_per_document, request.with_facets)
-        raw = self.backend.search(compiled)
+        with reading(self.backend.path, self.backend.damage):
+            raw = self.backend.search(compiled)
         wanted = targets(parsed.root, request.fuzzy)
         grouped = _group(raw.hits)[request.offset:request.offset + request.limit]
         documents = [self._document(hits, raw.pages_per_doc.get(hits[0].doc_id, len(hits)), wanted, request)

@@ -16,15 +16,21 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import pickle
 import shutil
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from corpus.archive import write_atomic
-from sohoa.errors import BusyError
+from sohoa.errors import BusyError, IndexDamagedError
 
+# What an engine raises when its files were cut short, zeroed or removed under it (Whoosh reads
+# segments with struct and pickle; click would even turn an EOFError into "interrupted").
+DAMAGE = (EOFError, pickle.UnpicklingError, struct.error, zlib.error, FileNotFoundError)
 LOCK_TIMEOUT = 600.0  # seconds: long enough to wait behind a full reindex of a large archive
 POLL = 0.05
 
@@ -44,6 +50,17 @@ def current_generation(home: Path) -> Path | None:
         return None
     path = home / name
     return path if name and path.is_dir() else None
+
+
+@contextmanager
+def reading(home: Path, damage: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+    """Turn an engine's failure to read its own files (``DAMAGE``, and the engine's own ``damage``)
+    into one line that says how to repair it."""
+    try:
+        yield
+    except DAMAGE + damage as exc:
+        raise IndexDamagedError(f"chỉ mục tìm kiếm bị hỏng / search index damaged at {home} ({type(exc).__name__}); "
+                                "chạy / run `sohoa reindex` to rebuild it from the archive") from None
 
 
 def new_generation(home: Path) -> Path:

@@ -22,7 +22,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.archive import Archive, doc_id_for, original_location, sha256_of, write_atomic
+from corpus.archive import (LISTING_SUFFIX, Archive, doc_id_for, original_location, sha256_of,
+                            write_atomic)
 from corpus.models import Document, DocumentMeta, Page
 from ocr.pdfmeta import DocumentInfo
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
@@ -30,9 +31,6 @@ from ocr.recognize import language_data, tesseract_version
 from ocr.sources import FOLDER_MEDIA_TYPE, Source, open_source
 from sohoa import runtime
 from sohoa.errors import InputFileError, SohoaError
-
-LISTING_SUFFIX = ".pages.json"  # the stored original of a folder of page images: its members, in order
-
 
 @dataclass(frozen=True)
 class Job:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sohoa.vietnamese import nfc
 
+CATALOG_FILE = "catalog.sqlite"  # the archive's own catalog, inside its folder
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -15,17 +17,28 @@ class Settings:
     database_url: str  # SQLite inside the archive unless SOHOA_DATABASE_URL says otherwise
     search_backend: str  # "whoosh" (default) or "tantivy"
     jobs: int  # pages processed at once
-    base_url: str  # where published pages and audio are reachable (QR codes, feeds)
-    archive_name: str = "Kho lưu trữ số hóa sohoa"  # the holding archive, as citations name it
+    # The public address of `sohoa serve` (QR codes, feeds, citations); "" when unset: the web app
+    # then answers with each request's own address and `sohoa audiobook` refuses to publish.
+    base_url: str
+    archive_name: str = "Kho lưu trữ số hóa sohoa"  # the holding archive, as citations, IIIF and bags name it
 
     @classmethod
     def from_env(cls, home: str | Path | None = None) -> "Settings":
         root = Path(home or os.environ.get("SOHOA_HOME") or "sohoa-archive").expanduser().absolute()
         return cls(
             home=root,
-            database_url=os.environ.get("SOHOA_DATABASE_URL") or f"sqlite:///{root / 'catalog.sqlite'}",
+            database_url=os.environ.get("SOHOA_DATABASE_URL") or f"sqlite:///{root / CATALOG_FILE}",
             search_backend=os.environ.get("SOHOA_SEARCH_BACKEND", "whoosh"),
             jobs=int(os.environ.get("SOHOA_JOBS") or os.cpu_count() or 1),
-            base_url=os.environ.get("SOHOA_BASE_URL", "http://localhost:8000").rstrip("/"),
+            base_url=os.environ.get("SOHOA_BASE_URL", "").strip().rstrip("/"),
             archive_name=nfc(os.environ.get("SOHOA_ARCHIVE_NAME", "")).strip() or cls.archive_name,
         )
+
+    @property
+    def catalog_file(self) -> Path:
+        return self.home / CATALOG_FILE
+
+    @property
+    def local_catalog(self) -> bool:
+        """Whether the catalog is the archive's own SQLite file (not a server database)."""
+        return self.database_url == f"sqlite:///{self.catalog_file}"

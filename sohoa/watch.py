@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
+import logging
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from corpus.models import DocumentMeta
 from sohoa.errors import SohoaError
 from sohoa.ingest import Job
 
+log = logging.getLogger(__name__)
 DONE, FAILED = "done", "failed"
 STATE_FILE = ".sohoa-watch.json"
 LOCK_FILE = ".sohoa-watch.lock"
@@ -66,11 +68,19 @@ def fingerprint(path: Path) -> Fingerprint | None:
 
 
 def snapshot(inbox: Path) -> dict[str, Fingerprint]:
-    """Every candidate in the inbox with its fingerprint."""
+    """Every candidate in the inbox with its fingerprint.
+
+    A symlink (or a folder holding one) is moved to failed/ at once, with its reason: whoever may
+    drop files into the inbox must not make the archive take in whatever a link points to."""
     found: dict[str, Fingerprint] = {}
     for entry in sorted(inbox.iterdir()):
         name = entry.name
         if name.startswith(".") or name in (DONE, FAILED) or name.lower().endswith(WRITING_SUFFIXES):
+            continue
+        if entry.is_symlink() or (entry.is_dir() and any(p.is_symlink() for p in entry.rglob("*"))):
+            reason = f"{name}: lối tắt bị từ chối / a symlink is refused: copy the file itself into the inbox"
+            move_out(inbox, name, FAILED, [reason])
+            log.warning("✗ %s → failed/", reason)
             continue
         if (print_ := fingerprint(entry)) is not None:
             found[name] = print_

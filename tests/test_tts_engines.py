@@ -12,7 +12,8 @@ from sohoa.errors import ExitCode
 from tests.tts_fixtures import GTTS_URL, gtts_body
 from tts.audio import wav_duration
 from tts.cache import SegmentCache
-from tts.engines import Engine, EspeakEngine, GTTSEngine, OnlineVoiceError, RateLimiter, SynthesisError, make_engine
+from tts.engines import (Engine, EspeakEngine, GTTSEngine, OnlineVoiceError, RateLimiter, ServiceUnreachable,
+                         SynthesisError, make_engine)
 from tts.segment import Pause, Segment
 from tts.synthesize import SynthesisFailed, synthesize_all
 
@@ -72,7 +73,30 @@ def test_timeout_is_retried_and_named(gtts: GTTSEngine, tmp_path: Path) -> None:
     responses.post(GTTS_URL, body=requests.exceptions.ReadTimeout("read timed out"))
     with pytest.raises(SynthesisError, match="timeout"):
         gtts.synthesize("thành phố Hà Nội", tmp_path / "a.wav")
-    assert gtts.requests == 4
+    assert gtts.requests == 3  # three connection failures in a row: the service is unreachable
+
+
+@responses.activate
+def test_no_network_stops_every_segment_after_three_failures_in_a_row(gtts: GTTSEngine, tmp_path: Path) -> None:
+    responses.post(GTTS_URL, body=requests.exceptions.ConnectionError("Name or service not known"))
+    with pytest.raises(ServiceUnreachable, match="3 connection failures in a row"):
+        gtts.synthesize("thành phố Hà Nội", tmp_path / "a.wav")
+    with pytest.raises(ServiceUnreachable):  # the next segment is refused without a request
+        gtts.synthesize("Đảng bộ phường", tmp_path / "b.wav")
+    assert gtts.requests == 3
+
+
+@responses.activate
+def test_an_answer_resets_the_count_of_connection_failures(gtts: GTTSEngine, tmp_path: Path) -> None:
+    responses.post(GTTS_URL, body=requests.exceptions.ConnectionError("reset"))
+    responses.post(GTTS_URL, body=requests.exceptions.ConnectionError("reset"))
+    responses.post(GTTS_URL, body=gtts_body())
+    responses.post(GTTS_URL, body=requests.exceptions.ConnectionError("reset"))
+    responses.post(GTTS_URL, body=requests.exceptions.ConnectionError("reset"))
+    responses.post(GTTS_URL, body=gtts_body())
+    gtts.synthesize("thành phố Hà Nội", tmp_path / "a.wav")
+    gtts.synthesize("Đảng bộ phường", tmp_path / "b.wav")
+    assert gtts.requests == 6
 
 
 def test_rate_limit_spaces_requests() -> None:
@@ -107,7 +131,7 @@ SEGMENTS = [Segment(i, 0, t, Pause.sentence) for i, t in enumerate(["Một.", "H
 
 
 def test_final_message_names_failed_segments(tmp_path: Path) -> None:
-    with pytest.raises(SynthesisFailed, match=r"2/4.*#1: HTTP 403; #3: HTTP 403") as failed:
+    with pytest.raises(SynthesisFailed, match=r"2/4.*#1, #3: HTTP 403") as failed:
         synthesize_all(SEGMENTS, Flaky({"Hai.", "Bốn."}), SegmentCache(tmp_path))
     assert set(failed.value.failures) == {1, 3}
     assert failed.value.exit_code == ExitCode.remote_service

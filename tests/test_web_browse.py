@@ -54,7 +54,7 @@ def test_by_decade_then_year_kind_and_collection(client: TestClient) -> None:
 
 def test_bad_filters_are_one_line_400s(client: TestClient) -> None:
     response = client.get("/documents?year=abc")
-    assert response.status_code == 400 and "year" in response.text
+    assert response.status_code == 400 and "Năm phải là một số" in response.text
 
 
 def test_members_browse_the_internal_documents_too(client: TestClient) -> None:

@@ -30,8 +30,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
     from web import create_app
 
     archive, slugs = build_archive(tmp_path_factory.mktemp("web") / "archive")
-    with served(create_app(archive.settings, member_token="")) as url:
-        yield url, slugs
+    with served(create_app(archive.settings, member_token="")) as base:
+        yield base, slugs
     archive.close()
 
 

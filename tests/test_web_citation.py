@@ -90,12 +90,12 @@ def test_the_document_page_cites_and_exports(client: TestClient) -> None:
     page = client.get("/documents/cukhoi", headers=HTML).text
     today = dt.date.today()
     assert (f"“Lịch sử Đảng bộ xã Cự Khối”, phường Cự Khối, quận Long Biên, Hà Nội, 1985. Lưu trữ Quận ủy Long Biên. "
-            f"http://localhost:8000/documents/cukhoi (truy cập ngày {today:%d/%m/%Y}).") in page
+            f"http://testserver/documents/cukhoi (truy cập ngày {today:%d/%m/%Y}).") in page
     assert 'href="/documents/cukhoi/cite.ris" download' in page
     ris = client.get("/documents/cukhoi/cite.ris?page=2")
     assert ris.headers["content-type"].startswith("application/x-research-info-systems")
     assert 'filename="lich-su-dang-bo-xa-cu-khoi-1985.ris"' in ris.headers["content-disposition"]
-    assert "SP  - 2\r\n" in ris.text and "UR  - http://localhost:8000/documents/cukhoi/pages/2\r\n" in ris.text
+    assert "SP  - 2\r\n" in ris.text and "UR  - http://testserver/documents/cukhoi/pages/2\r\n" in ris.text
     assert client.get("/documents/cukhoi/cite.bib").text.startswith("@book{lichsudang1985,")
     assert json.loads(client.get("/documents/cukhoi/cite.json").text)[0]["title"] == "Lịch sử Đảng bộ xã Cự Khối"
     assert client.get("/documents/cukhoi/cite.doc").status_code == 404

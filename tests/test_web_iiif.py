@@ -3,6 +3,7 @@ document, parsed with iiif-prezi3; internal documents get none."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator
 
@@ -27,7 +28,7 @@ def test_info_json_says_what_a_viewer_may_ask(client: TestClient) -> None:
     info = response.json()
     page = client.get("/api/documents/cukhoi/pages/1").json()
     assert info["@context"] == "http://iiif.io/api/image/3/context.json" and info["type"] == "ImageService3"
-    assert info["id"] == "http://localhost:8000/iiif/3/cukhoi-1" and info["protocol"] == "http://iiif.io/api/image"
+    assert info["id"] == "http://testserver/iiif/3/cukhoi-1" and info["protocol"] == "http://iiif.io/api/image"
     assert (info["profile"], info["width"], info["height"]) == ("level1", page["width"], page["height"])
     assert info["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4, 8, 16]}]
     assert info["sizes"][-1]["width"] <= info["width"] and info["sizes"][0]["width"] < info["sizes"][-1]["width"]
@@ -69,10 +70,23 @@ def test_the_manifest_parses_and_carries_pages_ocr_and_catalog(client: TestClien
     assert metadata["Nơi"] == "phường Cự Khối, quận Long Biên, Hà Nội" and metadata["Năm"] == "1985"
     canvas = data["items"][1]
     body = canvas["items"][0]["items"][0]["body"]
-    assert body["service"][0]["id"] == "http://localhost:8000/iiif/3/cukhoi-2"
+    assert body["service"][0]["id"] == "http://testserver/iiif/3/cukhoi-2"  # the address asked (web/urls.py)
     assert (body["width"], body["height"]) == (canvas["width"], canvas["height"])
     assert canvas["seeAlso"][0]["id"].endswith("/documents/cukhoi/pages/2/page.alto.xml")
     assert canvas["thumbnail"][0]["id"].endswith("/iiif/3/cukhoi-2/full/200,/0/default.jpg")
+
+
+def test_a_configured_public_address_names_every_iiif_link(client: TestClient) -> None:
+    from web import create_app
+
+    settings = dataclasses.replace(client.app.state.site.settings, base_url="https://lichsu.example.vn")
+    with TestClient(create_app(settings, member_token="")) as configured:
+        data = configured.get("/iiif/cukhoi/manifest.json").json()
+        info = configured.get("/iiif/3/cukhoi-1/info.json").json()
+    assert data["id"] == "https://lichsu.example.vn/iiif/cukhoi/manifest.json"
+    assert data["homepage"][0]["id"] == "https://lichsu.example.vn/documents/cukhoi"
+    assert data["items"][0]["seeAlso"][0]["id"].startswith("https://lichsu.example.vn/documents/cukhoi/pages/1/")
+    assert info["id"] == "https://lichsu.example.vn/iiif/3/cukhoi-1"
 
 
 def test_internal_documents_get_no_iiif_even_for_members(client: TestClient) -> None:

@@ -12,7 +12,7 @@ from typing import Protocol
 from sohoa.errors import ExitCode, RemoteServiceError, SohoaError
 from tts.audio import wav_duration
 from tts.cache import SegmentCache, segment_key
-from tts.engines import Engine, SynthesisError
+from tts.engines import Engine, ServiceUnreachable, SynthesisError
 from tts.segment import Segment
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,13 @@ class SynthesisFailed(SohoaError):
     exit_code = ExitCode.remote_service
 
     def __init__(self, failures: dict[int, SynthesisError], total: int) -> None:
-        shown = "; ".join(f"#{i}: {why}" for i, why in sorted(failures.items())[:5])
-        more = f"; … +{len(failures) - 5}" if len(failures) > 5 else ""
+        # Segments that failed for the same reason share one mention (no network: every segment).
+        segments_of: dict[str, list[int]] = {}
+        for index, why in sorted(failures.items()):
+            segments_of.setdefault(str(why), []).append(index)
+        reasons = list(segments_of.items())
+        shown = "; ".join(f"{_numbers(indexes)}: {why}" for why, indexes in reasons[:5])
+        more = f"; … +{len(reasons) - 5}" if len(reasons) > 5 else ""
         super().__init__(f"{len(failures)}/{total} đoạn không đọc được / segments failed: {shown}{more}. "
                          "Chạy lại để tiếp tục / run again to resume (finished segments are cached)")
         self.failures = failures
@@ -81,7 +86,8 @@ class Pending(Protocol):
 def gather_clips(segments: Sequence[Segment], pending: Sequence[Pending],
                  on_clip: Callable[[Clip], None] | None = None) -> list[Clip]:
     """Every segment's clip, in order; segments that could not be spoken are collected and raised
-    together at the end (one SynthesisFailed), so that one bad segment never hides the others."""
+    together at the end (one SynthesisFailed), so that one bad segment never hides the others.
+    An unreachable service is the exception: that one reason is the whole story, raised alone."""
     clips: list[Clip] = []
     failures: dict[int, SynthesisError] = {}
     for segment, future in zip(segments, pending, strict=True):
@@ -93,9 +99,16 @@ def gather_clips(segments: Sequence[Segment], pending: Sequence[Pending],
         clips.append(clip)
         if on_clip:
             on_clip(clip)
+    unreachable = [exc for exc in failures.values() if isinstance(exc, ServiceUnreachable)]
+    if unreachable:
+        raise unreachable[0]
     if failures:
         raise SynthesisFailed(failures, len(segments))
     return clips
+
+
+def _numbers(indexes: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in indexes[:3]) + (f" … ({len(indexes)})" if len(indexes) > 3 else "")
 
 
 def synthesize_all(segments: Sequence[Segment], engine: Engine, cache: SegmentCache,

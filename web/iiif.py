@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from corpus.archive import PAGE_IMAGE
 from corpus.models import Document, Page
 from sohoa.errors import NotFoundError
-from web import iiif_image, library
+from web import iiif_image, library, urls
 from web.params import KIND_LABELS
 from web.site import Site, site_of
 
@@ -40,8 +40,8 @@ def _page_image(site: Site, identifier: str) -> tuple[Page, object]:
     return page, library.page_file(site, page, PAGE_IMAGE)
 
 
-def image_service(site: Site, page: Page) -> str:
-    return site.url(f"/iiif/3/{page.doc_id}-{page.page_no}")
+def image_service(request: Request, page: Page) -> str:
+    return urls.absolute(request, f"/iiif/3/{page.doc_id}-{page.page_no}")
 
 
 @router.get("/3/{identifier}")
@@ -54,7 +54,7 @@ def image_base(request: Request, identifier: str) -> Response:
 def image_info(request: Request, identifier: str) -> Response:
     site = site_of(request)
     page, _ = _page_image(site, identifier)
-    return JSONResponse(iiif_image.info(image_service(site, page), page.width, page.height), headers=CORS,
+    return JSONResponse(iiif_image.info(image_service(request, page), page.width, page.height), headers=CORS,
                         media_type=JSON_LD.format("http://iiif.io/api/image/3/context.json"))
 
 
@@ -71,37 +71,37 @@ def image(request: Request, identifier: str, region: str, size: str, rotation: s
 def manifest(request: Request, doc_id: str) -> Response:
     site = site_of(request)
     doc = _public(site, doc_id)
-    return JSONResponse(manifest_of(site, doc), headers=CORS, media_type=JSON_LD.format(PRESENTATION))
+    return JSONResponse(manifest_of(request, doc), headers=CORS, media_type=JSON_LD.format(PRESENTATION))
 
 
 def _text(value: str) -> dict[str, list[str]]:
     return {"vi": [value]}
 
 
-def manifest_of(site: Site, doc: Document) -> dict[str, object]:
+def manifest_of(request: Request, doc: Document) -> dict[str, object]:
     """The document as a IIIF Presentation 3 manifest: one canvas per page, the catalog's metadata."""
-    m = doc.meta
-    cite = library.citation(site, doc)
+    site, m = site_of(request), doc.meta
+    cite = library.citation(request, doc)
     fields = [("Loại", KIND_LABELS.get(m.kind, m.kind)), ("Nơi", ", ".join(cite.places)),
               ("Năm", str(m.year) if m.year else ""), ("Bộ sưu tập", m.collection), ("Trích dẫn", cite.text())]
-    base = site.url(f"/iiif/{doc.id}")
-    canvases = [_canvas(site, base, page) for page in site.archive.catalog.pages(doc.id) if PAGE_IMAGE in page.files]
+    base = urls.absolute(request, f"/iiif/{doc.id}")
+    canvases = [_canvas(request, base, page) for page in site.archive.catalog.pages(doc.id) if PAGE_IMAGE in page.files]
     return {
         "@context": PRESENTATION, "id": f"{base}/manifest.json", "type": "Manifest",
         "label": _text(m.title or doc.original_name),
         "metadata": [{"label": _text(label), "value": _text(value)} for label, value in fields if value],
         "requiredStatement": {"label": _text("Nguồn"), "value": _text(site.settings.archive_name)},
-        "homepage": [{"id": site.url(f"/documents/{doc.id}"), "type": "Text", "label": _text(m.title or doc.id),
+        "homepage": [{"id": urls.absolute(request, f"/documents/{doc.id}"), "type": "Text", "label": _text(m.title or doc.id),
                       "format": "text/html"}],
         "items": canvases,
     }
 
 
-def _canvas(site: Site, base: str, page: Page) -> dict[str, object]:
+def _canvas(request: Request, base: str, page: Page) -> dict[str, object]:
     canvas = f"{base}/canvas/{page.page_no}"
-    service = image_service(site, page)
+    service = image_service(request, page)
     files = f"/documents/{page.doc_id}/pages/{page.page_no}"
-    see_also = [{"id": site.url(f"{files}/page.alto.xml"), "type": "Dataset", "format": "application/xml",
+    see_also = [{"id": urls.absolute(request, f"{files}/page.alto.xml"), "type": "Dataset", "format": "application/xml",
                  "profile": "http://www.loc.gov/standards/alto/v3/alto.xsd", "label": _text("ALTO")}]
     return {
         "id": canvas, "type": "Canvas", "label": {"none": [f"Trang {page.page_no}"]},

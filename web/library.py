@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastapi import Request
+
 from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_IMAGE, PAGE_TEXT
 from corpus.models import Document, Page
 from search_index import Box, PageHit, SearchRequest
@@ -15,14 +17,15 @@ from search_index.query import parse
 from sohoa.errors import NotFoundError
 from web.access import visible
 from web.citation import Citation
-from web.site import Site
+from web import urls
+from web.site import Site, site_of
 
 # What a page folder may hold and the name it is downloaded under; nothing else is served.
 PAGE_DOWNLOADS = {PAGE_TEXT: "Văn bản (TXT)", PAGE_ALTO: "ALTO XML", PAGE_HOCR: "hOCR"}
 PAGE_IMAGES = (PAGE_IMAGE, "image.png", "image.webp")
 DOC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_PAGE_NO = 100_000  # larger numbers overflow SQLite's integers; no book is that long
-NOT_FOUND = "không tìm thấy / not found"
+NOT_FOUND = "không tìm thấy"
 
 
 def document(site: Site, doc_id: str, member: bool) -> Document:
@@ -68,10 +71,11 @@ def page_url(doc_id: str, page_no: int) -> str:
     return f"/documents/{doc_id}/pages/{page_no}"
 
 
-def citation(site: Site, doc: Document, page_no: int | None = None) -> Citation:
-    """How to cite the document (or one page of it): its stable URL, the archive, today's date."""
-    url = site.url(page_url(doc.id, page_no) if page_no else f"/documents/{doc.id}")
-    return Citation(doc, site.settings.archive_name, url, dt.date.today(), page_no)
+def citation(request: Request, doc: Document, page_no: int | None = None) -> Citation:
+    """How to cite the document (or one page of it): its stable URL (``web.urls``), the archive,
+    today's date."""
+    url = urls.absolute(request, page_url(doc.id, page_no) if page_no else f"/documents/{doc.id}")
+    return Citation(doc, site_of(request).settings.archive_name, url, dt.date.today(), page_no)
 
 
 @dataclass(frozen=True)

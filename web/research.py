@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Red
 
 from corpus.archive import PAGE_IMAGE
 from corpus.export import download_name
+from corpus.revisions import Revisions
 from search_index import SearchResults
 from sohoa.errors import NotFoundError
 from web import library
@@ -62,7 +63,8 @@ def document_page(request: Request, doc_id: str, q: str = "") -> Response:
     pages = site.archive.catalog.pages(doc.id)
     return render(request, "document.html", {
         "doc": doc, "pages": pages, "q": q, "found": library.search_in(site, doc, q, member),
-        "pdf": library.searchable_pdf(site, doc) is not None, "citation": library.citation(site, doc)})
+        "pdf": library.searchable_pdf(site, doc) is not None, "citation": library.citation(request, doc),
+        "reviewed": len(Revisions(site.archive.catalog).reviewed(doc.id))})
 
 
 @router.get("/documents/{doc_id}/goto")
@@ -85,7 +87,7 @@ def page_viewer(request: Request, doc_id: str, page_no: int, q: str = "") -> Res
     return render(request, "page.html", {
         "doc": doc, "page": page, "q": q, "found": library.search_in(site, doc, q, member),
         "boxes": boxes, "text_html": library.marked_text(page.text, q),
-        "image": library.image_name(page), "citation": library.citation(site, doc, page_no),
+        "image": library.image_name(page), "citation": library.citation(request, doc, page_no),
         # deep zoom over the IIIF image service, which only public documents have
         "iiif": f"/iiif/3/{doc.id}-{page_no}" if doc.meta.access == "public" and PAGE_IMAGE in page.files else None,
         "boxes_data": [asdict(b) for b in boxes],
@@ -124,7 +126,7 @@ def document_citation(request: Request, doc_id: str, fmt: str, page: int | None 
     if page is not None:
         library.page(site, doc, page)
     media_type, write = CITATION_FORMATS[fmt]
-    return Response(write(library.citation(site, doc, page)), media_type=f"{media_type}; charset=utf-8", headers={
+    return Response(write(library.citation(request, doc, page)), media_type=f"{media_type}; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{download_name(doc, fmt)}"'})
 
 
@@ -134,5 +136,5 @@ def document_pdf(request: Request, doc_id: str) -> Response:
     doc = library.document(site, doc_id, is_member(request))
     path = library.searchable_pdf(site, doc)
     if path is None:
-        raise NotFoundError(f"{doc_id}: chưa có PDF tìm kiếm được / no searchable PDF yet")
+        raise NotFoundError(f"{doc_id}: chưa có PDF tìm kiếm được")
     return FileResponse(path, media_type="application/pdf", filename=download_name(doc, "pdf"))

@@ -61,7 +61,9 @@ class ArraySearcher:
     def column(self, name: str) -> np.ndarray:
         """A sortable field's values for every docnum (deleted ones included)."""
         if name not in self._columns:
-            values = list(self.searcher.reader().column_reader(name))
+            # An index without a segment (new, or emptied and merged) reads through Whoosh's
+            # EmptyReader, which has no columns at all (NotImplementedError): no pages, no values.
+            values = list(self.searcher.reader().column_reader(name)) if self.count else []
             self._columns[name] = np.array(values) if values else np.empty(0)
         return self._columns[name]
 

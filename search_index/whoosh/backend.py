@@ -110,6 +110,7 @@ def compile_query(compiled: Compiled) -> wq.Query:
 
 class WhooshBackend(Backend):
     name = "whoosh"
+    damage = (whoosh_index.IndexError,)  # a zeroed or foreign table of contents
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)

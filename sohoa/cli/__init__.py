@@ -7,11 +7,12 @@ import importlib
 import logging
 import os
 import sys
+from pathlib import Path
 
 import click
 
 from sohoa import __version__
-from sohoa.errors import ExitCode, SohoaError
+from sohoa.errors import ExitCode, SohoaError, explain
 from sohoa.settings import Settings
 
 # name → "module:function"; each module owns its commands.
@@ -22,13 +23,19 @@ COMMANDS = {
     "show": "sohoa.cli.archive:show",
     "text": "sohoa.cli.archive:text",
     "verify": "sohoa.cli.archive:verify",
+    "rebuild-catalog": "sohoa.cli.archive:rebuild_catalog",
     "doctor": "sohoa.cli.archive:doctor",
     "delete": "sohoa.cli.archive:delete",
     "eval-ocr": "sohoa.cli.ocrtools:eval_ocr",
     "export": "sohoa.cli.ocrtools:export",
-    "review": "sohoa.cli.ocrtools:review",
+    "review": "sohoa.cli.corrections:review",
+    "correct": "sohoa.cli.corrections:correct",
+    "history": "sohoa.cli.corrections:history",
+    "editors": "sohoa.cli.editors:editors",
     "normalize": "sohoa.cli.audio:normalize",
     "audiobook": "sohoa.cli.audio:audiobook",
+    "poll": "sohoa.cli.poll:poll",
+    "listens": "sohoa.cli.poll:listens",
     "search": "sohoa.cli.search:search",
     "reindex": "sohoa.cli.search:reindex",
     "serve": "sohoa.cli.web:serve",
@@ -67,6 +74,10 @@ def cli(ctx: click.Context, home: str | None) -> None:
       sohoa serve                     (web pages for researchers and listeners)
     """
     ctx.obj = Settings.from_env(home)
+    _archive_home.append(ctx.obj.home)
+
+
+_archive_home: list[Path] = []  # the archive the command was run on, to name it in a failure
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -89,6 +100,10 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("sohoa: interrupted", err=True)
         sys.exit(ExitCode.ctrl_c)
     except Exception as exc:  # a bug: still one line for the user, the traceback on request
+        known = explain(exc, _archive_home[-1] if _archive_home else None)
+        if known is not None:  # a full disk, a damaged catalog: not a bug
+            click.echo(f"sohoa: lỗi / error: {known}", err=True)
+            sys.exit(known.exit_code)
         if os.environ.get("SOHOA_DEBUG"):
             raise
         click.echo(f"sohoa: internal error: {type(exc).__name__}: {exc} (run with SOHOA_DEBUG=1 for details)",

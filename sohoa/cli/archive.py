@@ -1,4 +1,5 @@
-"""Commands that read the archive: docs, show, text, verify, doctor. None of them starts Prefect."""
+"""Commands that read or repair the archive: docs, show, text, verify, rebuild-catalog, doctor, delete.
+None of them starts Prefect."""
 
 from __future__ import annotations
 
@@ -110,11 +111,19 @@ def _step_label(step: dict[str, object]) -> str:
 @click.command()
 @click.argument("doc_id")
 @click.option("--page", "page_no", type=int, help="Only this page (1-based).")
+@click.option("--version", "version", type=int, help="This version of the page (1 = the OCR's; see `sohoa history`).")
 @click.pass_obj
-def text(settings: Settings, doc_id: str, page_no: int | None) -> None:
-    """Print a document's text (pages separated by form feeds)."""
+def text(settings: Settings, doc_id: str, page_no: int | None, version: int | None) -> None:
+    """Print a document's text (pages separated by form feeds), as corrected so far."""
     archive = _open(settings)
     doc = _document(archive, doc_id)
+    if version is not None:
+        from sohoa.corrections import page_version
+
+        if page_no is None:
+            raise click.UsageError("--version needs --page N")
+        click.echo(page_version(archive, doc.id, page_no, version).text)
+        return
     if page_no is None:
         click.echo(archive.document_text(doc.id))
         return
@@ -129,15 +138,27 @@ def text(settings: Settings, doc_id: str, page_no: int | None) -> None:
               help="First finish documents whose run was killed after their last page (PDF, index, status).")
 @click.pass_obj
 def verify(settings: Settings, repair: bool) -> ExitCode:
-    """Re-hash every original; exit non-zero if any is missing or altered."""
+    """Check the archive: re-hash every original, and compare the catalog with the folder both ways
+    (originals, document and page folders, page files) and with the search index.
+
+    Exits 6 naming each problem; docs/repair.md says how to repair each kind.
+    """
+    from corpus.consistency import compare_with_disk
+    from corpus.verify import Damage
     from corpus.verify import verify as verify_archive
+    from search_index.api import missing_from_index
 
     archive = _open(settings)
     unrepaired = _finish_unfinished(archive) if repair else 0
     checked, damage = verify_archive(archive)
+    damage += compare_with_disk(archive)
+    unindexed = missing_from_index(archive)
+    damage += [Damage(doc_id, "index", "not in the search index (run `sohoa reindex`)") for doc_id in unindexed or []]
     for d in damage:
-        console.print(f"✗ {d.doc_id}: {d.path} is {d.problem}", style="red")
-    console.print(f"{checked} originals checked, {len(damage)} damaged")
+        console.print(f"✗ {d.doc_id}: {d.path}: {d.problem}", style="red")
+    documents = len(archive.catalog.documents())
+    console.print(f"{checked} originals checked, {documents} documents compared with the folder"
+                  f"{'' if unindexed is not None else ' (no search index yet)'}; {len(damage)} problems")
     return ExitCode.damaged_archive if damage or unrepaired else ExitCode.ok
 
 
@@ -153,6 +174,26 @@ def _finish_unfinished(archive: Archive) -> int:
         else:
             console.print(f"✓ {finished.document.id}: hoàn tất / finished")
     return failed
+
+
+@click.command("rebuild-catalog")
+@click.pass_obj
+def rebuild_catalog(settings: Settings) -> ExitCode:
+    """Rebuild a lost or damaged catalog from the archive folder (each document's metadata.json,
+    each page's page.json and text.txt); the old catalog file is kept aside. Exits 6 when some
+    document could not be rebuilt (each is named)."""
+    from corpus.rebuild import rebuild_catalog as rebuild
+
+    if not settings.home.is_dir():
+        raise NotFoundError(f"no archive at {settings.home}")
+    report = rebuild(settings)
+    for problem in report.problems:
+        console.print(f"✗ {problem}", style="red")
+    if report.kept_aside:
+        console.print(f"danh mục cũ / the old catalog is kept as {report.kept_aside}")
+    console.print(f"{report.documents} documents, {report.pages} pages cataloged again in {settings.home}"
+                  + (f"; {len(report.problems)} problems" if report.problems else ""))
+    return ExitCode.damaged_archive if report.problems else ExitCode.ok
 
 
 @click.command()

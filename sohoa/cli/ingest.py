@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,12 +10,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corpus.archive import Archive
+from corpus.archive import Archive, refuse_lost_catalog
 from corpus.manifest import read_manifest
 from corpus.models import ACCESS_LEVELS, KINDS, Document, DocumentMeta, given_fields
 from ocr.pipeline import OcrOptions
 from sohoa import runtime
-from sohoa.errors import ExitCode
+from sohoa.errors import ExitCode, disk_full
 from sohoa.head_start import head_start
 from sohoa.ingest import Job, Todo, plan, withdraw_forced
 from sohoa.settings import Settings
@@ -62,7 +63,8 @@ class ProgressReporter:
 
 def _open_archive(settings: Settings) -> Archive | None:
     """The archive, if there is one to look in (a new local archive has no catalog yet)."""
-    if not (settings.home / "catalog.sqlite").exists() and settings.database_url.startswith("sqlite"):
+    refuse_lost_catalog(settings)  # a lost catalog is said before Prefect starts, not once per file
+    if settings.local_catalog and not settings.catalog_file.exists():
         return None
     return Archive(settings)
 
@@ -95,12 +97,14 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # one bad file: its own line
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
               help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access "
                    "(and author, commune_type, district_type).")
 @click.option("--bag", "bags", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="A BagIt bag from 'sohoa export --format bag': checked, then ingested with its metadata.")
+@click.option("--allow-outside", is_flag=True,
+              help="Let the manifest name files outside its own folder (../x.pdf, absolute paths).")
 @click.option("--title", help="Title of the document (tên tài liệu).")
 @click.option("--commune", help="Commune or ward (xã / phường).")
 @click.option("--district", help="District (quận / huyện).")
@@ -116,7 +120,8 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
               help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...], force: bool,
+def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...],
+           allow_outside: bool, force: bool,
            jobs: int | None, cluster: str | None, **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
@@ -126,7 +131,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, b
     """
     if not paths and manifest is None and not bags:
         raise click.UsageError("give at least one file or folder, --manifest FILE.csv or --bag DIR")
-    jobs_list, failures = _jobs(paths, manifest, bags, meta_flags)
+    jobs_list, failures = _jobs(paths, manifest, bags, meta_flags, allow_outside=allow_outside)
     from ocr.doctor import check_ocr
 
     check_ocr()
@@ -140,7 +145,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, b
 
 
 def _jobs(paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...],
-          meta_flags: dict[str, object]) -> tuple[list[Job], int]:
+          meta_flags: dict[str, object], *, allow_outside: bool) -> tuple[list[Job], int]:
     """The documents asked for (flags apply to every path; a manifest row or a bag gives each its
     own) and how many manifest rows or bags were refused (one line each)."""
     from corpus.bag import read_bag
@@ -148,7 +153,7 @@ def _jobs(paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...]
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
     jobs = [Job(path, meta, given_fields(meta_flags)) for path in paths]
     refused = 0
-    for row in [*(read_manifest(manifest) if manifest else []), *map(read_bag, bags)]:
+    for row in [*(read_manifest(manifest, allow_outside=allow_outside) if manifest else []), *map(read_bag, bags)]:
         if row.error:
             errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             refused += 1
@@ -175,6 +180,8 @@ def _run_flow(settings: Settings, work: list[Todo], cluster: str | None) -> list
 def _summarise(settings: Settings, results: list[DocumentResult], done_before: list[Document], failures: int) -> ExitCode:
     """One closing line; non-zero if anything failed."""
     failures += sum(not r.ok for r in results)
+    if any(f"[Errno {errno.ENOSPC}]" in error for r in results for error in r.errors):
+        raise disk_full(settings.home)  # every later file would fail the same way: one line, its own code
     if not results and not failures:
         console.print(f"{len(done_before)} documents already archived in {settings.home}")
         return ExitCode.ok

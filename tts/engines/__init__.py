@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sohoa.errors import BadArgsError
-from tts.engines.base import Engine, LocalVoiceError, OnlineVoiceError, RateLimiter, SynthesisError
+from tts.engines.base import Engine, LocalVoiceError, OnlineVoiceError, RateLimiter, ServiceUnreachable, SynthesisError
 from tts.engines.espeak import EspeakEngine
 from tts.engines.gtts import GTTSEngine
 
 ENGINES: dict[str, type[Engine]] = {"gtts": GTTSEngine, "espeak": EspeakEngine}
 
 __all__ = ["ENGINES", "Engine", "EspeakEngine", "GTTSEngine", "LocalVoiceError", "OnlineVoiceError", "RateLimiter",
-           "SynthesisError", "make_engine"]
+           "ServiceUnreachable", "SynthesisError", "make_engine"]
 
 
 def make_engine(name: str, **options: Any) -> Engine:

@@ -30,6 +30,15 @@ class LocalVoiceError(SynthesisError, SubprocessError):
     """A voice program on this machine (espeak-ng) failed on a segment: no service involved."""
 
 
+class ServiceUnreachable(OnlineVoiceError):
+    """The online service could not be reached several times in a row (no network): every further
+    segment would fail the same way, so no retry round is spent on it (not ``transient``) and the
+    run stops at once."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, transient=False)
+
+
 class Engine(ABC):
     name: str = ""
     voice: str = ""
