@@ -43,7 +43,6 @@ PAGE_RECORD = "page.json"  # the page's catalog row but its text, mirrored
 PAGE_WORDS = "words.json"  # boxes and confidences, for highlighting hits on the page image
 PAGE_HOCR = "page.hocr"
 PAGE_ALTO = "page.alto.xml"
-PAGE_TEXT_LAYER = "text.pdf"  # the invisible text alone, laid over the original in searchable.pdf
 PAGE_IMAGE = "image.jpg"  # the page as read: upright and level, so that word boxes fall on words
 PAGE_PROCESSED = "processed.tif"  # what Tesseract saw, black and white
 # The archive's folders

@@ -1,33 +1,42 @@
 """A searchable PDF per document: the original pages with the OCR's invisible text laid over.
 
-Each page's text layer is a text-only PDF page (``ocr.textlayer``, built from Tesseract's TSV) in
-the coordinates of the image Tesseract read, which preprocessing may have turned, levelled and
-upscaled. The layer is mapped back onto the original page through the inverse of those steps,
-so a scanned PDF keeps its own images and its size (OCRmyPDF users' first complaint is output far
-larger than input). Pages from image files are embedded once, as JPEG.
+Each page's words were read on the image Tesseract saw, which preprocessing may have turned,
+levelled and upscaled. Their boxes are carried back onto the original page through the inverse
+of those steps, and written there word by word (``ocr.textlayer``), so a scanned PDF keeps its
+own images and its size (OCRmyPDF users' first complaint is output far larger than input).
+Pages from image files are embedded as they came where a PDF can hold them as they are: a JPEG
+file byte for byte, a black-and-white page as CCITT G4 (a 1-bit scan re-encoded as JPEG grew
+~15-fold); other images as JPEG.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pikepdf
 from PIL import Image
 
+from corpus.models import Word
+from ocr.pdfmeta import DocumentInfo, describe
+from ocr.textlayer import add_glyphless_font, layer_content, reading_direction
+
 Matrix = np.ndarray  # 3×3, PDF convention: row vector · matrix
 
 
 @dataclass
 class PageLayer:
-    text_pdf: bytes  # the page's text-only PDF page from ocr.textlayer ("" for a blank page)
-    steps: list[dict[str, object]]  # the preprocessing record of that page
-    image: Image.Image | None = None  # the page image, when the source is not a PDF
-    dpi: int = 300
+    words: list[Word]  # as read, in pixels of the image Tesseract read
+    size: tuple[int, int]  # that image's width and height in pixels
+    dpi: int  # and its resolution
+    steps: list[dict[str, object]] = field(default_factory=list)  # the preprocessing record of that page
+    image: Image.Image | np.ndarray | None = None  # the page image, when the source is not a PDF
+    image_dpi: int = 300
+    image_file: Path | None = None  # the file that is this page image alone (embedded as is if it is a JPEG)
 
 
 def affine(a: float, b: float, c: float, d: float, e: float, f: float) -> Matrix:
@@ -68,45 +77,101 @@ def page_rotation(page: pikepdf.Page) -> int:
     return 0
 
 
-def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, layer: PageLayer) -> None:
-    if not layer.text_pdf:
-        return
-    with pikepdf.open(io.BytesIO(layer.text_pdf)) as text_doc:
-        text_page = text_doc.pages[0]
-        tw, th = float(text_page.mediabox[2]), float(text_page.mediabox[3])
-        form = pdf.copy_foreign(text_page.as_form_xobject())
+def pixels_to_page(page: pikepdf.Page, layer: PageLayer) -> Matrix:
+    """Matrix from the processed image's pixels (y down) to ``page``'s user space."""
+    width, height = layer.size
+    scale = 72 / layer.dpi
+    to_points = affine(scale, 0, 0, -scale, 0, height * scale)
     # A page with /Rotate was rendered as displayed, i.e. turned clockwise from its own user space:
     # undo that turn too, last, like the first step of the preprocessing.
     rendered = [{"step": "orientation", "rotated": page_rotation(page)}]
-    matrix, w0, h0 = undo_steps(rendered + layer.steps, tw, th)
+    matrix, w0, h0 = undo_steps(rendered + layer.steps, width * scale, height * scale)
     x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-    matrix = matrix @ affine((x1 - x0) / w0, 0, 0, (y1 - y0) / h0, x0, y0)
-    name = page.add_resource(form, pikepdf.Name.XObject, prefix="OCR")
-    a, b, c, d, e, f = matrix[0, 0], matrix[0, 1], matrix[1, 0], matrix[1, 1], matrix[2, 0], matrix[2, 1]
-    page.contents_add(pikepdf.Stream(pdf, f"q {a:.6f} {b:.6f} {c:.6f} {d:.6f} {e:.4f} {f:.4f} cm {name} Do Q".encode()))
+    return to_points @ matrix @ affine((x1 - x0) / w0, 0, 0, (y1 - y0) / h0, x0, y0)
 
 
-def _image_page(pdf: pikepdf.Pdf, image: Image.Image, dpi: int) -> pikepdf.Page:
+def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, layer: PageLayer, font: pikepdf.Object) -> None:
+    name = page.add_resource(font, pikepdf.Name.Font, prefix="OCR")
+    to_page = pixels_to_page(page, layer)
+    content = layer_content(layer.words, to_page, str(name).lstrip("/"))
+    # A page scanned sideways or upside down is shown the way it reads (as OCRmyPDF's
+    # --rotate-pages does): its text then runs left to right as displayed, which readers that
+    # know no vertical text (pdfminer) need to keep its words whole.
+    if (direction := reading_direction(to_page)) != page_rotation(page):
+        page.obj.Rotate = direction
+    # the page's own content may leave its graphics state changed: the layer starts from a clean one
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + content))
+
+
+def _picture(pdf: pikepdf.Pdf, image: Image.Image, file: Path | None) -> pikepdf.Stream:
+    """The page image as a PDF image: the JPEG file itself, a bilevel page as CCITT G4, else JPEG."""
+    gray = ("L", "1", "LA")
+    if file is not None and image.mode in ("L", "RGB") and _is_jpeg(file):
+        data, filter_ = file.read_bytes(), pikepdf.Name.DCTDecode
+    elif _is_bilevel(image):
+        return _g4_picture(pdf, image.convert("1"))
+    else:
+        buffer = io.BytesIO()
+        image.convert("L" if image.mode in gray else "RGB").save(buffer, "JPEG", quality=80)
+        data, filter_ = buffer.getvalue(), pikepdf.Name.DCTDecode
+    space = pikepdf.Name.DeviceGray if image.mode in gray else pikepdf.Name.DeviceRGB
+    return pikepdf.Stream(pdf, data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=image.width,
+                          Height=image.height, BitsPerComponent=8, Filter=filter_, ColorSpace=space)
+
+
+def _is_jpeg(file: Path) -> bool:
+    with file.open("rb") as handle:
+        return handle.read(3) == b"\xff\xd8\xff"
+
+
+def _is_bilevel(image: Image.Image) -> bool:
+    """A black-and-white page, whatever mode it was stored in (1-bit, or grey/colour of only 0 and 255)."""
+    if image.mode == "1":
+        return True
+    colours = image.convert("L").getcolors(2) if image.mode in ("L", "P", "RGB", "LA", "RGBA") else None
+    return bool(colours) and {value for _, value in colours} <= {0, 255}
+
+
+def _g4_picture(pdf: pikepdf.Pdf, image: Image.Image) -> pikepdf.Stream:
+    """A 1-bit image as CCITT Group 4, encoded by libtiff (through Pillow) as one strip."""
     buffer = io.BytesIO()
-    image.convert("L" if image.mode in ("L", "1", "LA") else "RGB").save(buffer, "JPEG", quality=80)
-    width, height = image.width * 72 / dpi, image.height * 72 / dpi
-    picture = pikepdf.Stream(pdf, buffer.getvalue(), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
-                             Width=image.width, Height=image.height, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode,
-                             ColorSpace=pikepdf.Name.DeviceGray if image.mode in ("L", "1", "LA") else pikepdf.Name.DeviceRGB)
-    page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, width, height],
-                                           Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=picture)),
-                                           Contents=pikepdf.Stream(pdf, f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /Im0 Do Q".encode())))
+    image.save(buffer, "TIFF", compression="group4", strip_size=math.ceil(image.width / 8) * image.height)
+    with Image.open(buffer) as tiff:
+        offset, length = tiff.tag_v2[273], tiff.tag_v2[279]  # StripOffsets, StripByteCounts
+        offset, length = (offset[0], length[0]) if isinstance(offset, tuple) else (offset, length)
+        black_is_zero = tiff.tag_v2.get(262, 1) == 1  # PhotometricInterpretation
+    data = buffer.getvalue()[offset:offset + length]
+    return pikepdf.Stream(pdf, data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=image.width,
+                          Height=image.height, BitsPerComponent=1, ColorSpace=pikepdf.Name.DeviceGray,
+                          Filter=pikepdf.Name.CCITTFaxDecode,
+                          DecodeParms=pikepdf.Dictionary(K=-1, Columns=image.width, Rows=image.height,
+                                                         BlackIs1=black_is_zero))
+
+
+def _image_page(pdf: pikepdf.Pdf, layer: PageLayer) -> pikepdf.Page:
+    image = layer.image if isinstance(layer.image, Image.Image) else Image.fromarray(layer.image)  # type: ignore[arg-type]
+    width, height = image.width * 72 / layer.image_dpi, image.height * 72 / layer.image_dpi
+    page = pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, width, height],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=_picture(pdf, image, layer.image_file))),
+        Contents=pikepdf.Stream(pdf, f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /Im0 Do Q".encode())))
     pdf.pages.append(page)
     return pdf.pages[-1]
 
 
-def searchable_pdf(layers: Iterable[PageLayer], out: Path, original_pdf: Path | None = None) -> Path:
+def searchable_pdf(layers: Iterable[PageLayer], out: Path, original_pdf: Path | None = None,
+                   info: DocumentInfo | None = None) -> Path:
     """Write the searchable PDF: over ``original_pdf``'s pages if given, else over the page images."""
     pdf = pikepdf.open(original_pdf) if original_pdf else pikepdf.new()
     with pdf:
+        font: pikepdf.Object | None = None
         for number, layer in enumerate(layers):
-            page = pdf.pages[number] if original_pdf else _image_page(pdf, layer.image, layer.dpi)  # type: ignore[arg-type]
-            _overlay(pdf, page, layer)
+            page = pdf.pages[number] if original_pdf else _image_page(pdf, layer)
+            if layer.words:
+                font = font or add_glyphless_font(pdf)
+                _overlay(pdf, page, layer, font)
+        describe(pdf, info or DocumentInfo())
         tmp = out.with_name(out.name + ".part")
         pdf.save(tmp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     tmp.replace(out)

@@ -18,8 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from corpus.archive import (PAGE_ALTO, PAGE_HOCR, PAGE_IMAGE, PAGE_PROCESSED, PAGE_TEXT, PAGE_TEXT_LAYER, PAGE_WORDS,
-                            words_json)
+from corpus.archive import (PAGE_ALTO, PAGE_HOCR, PAGE_IMAGE, PAGE_PROCESSED, PAGE_TEXT, PAGE_WORDS, words_json)
 from corpus.models import Page
 from ocr.layout import choose_psm
 from ocr.preprocess import UNCHECKED, PreparedPage, PreprocessOptions, Step, prepare, to_grayscale
@@ -108,11 +107,11 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
     dpi = prepared.dpi
     # A resolution sohoa estimated is not forced on Tesseract: told one, its layout analysis acts on
     # it (VBHC-06 at 80 dpi, upscaled to 200: CER 4.45 % told, 1.70 % left to its own; bench/HISTORY.md).
-    result = recognize(gray, dpi, RecognizeOptions(language=options.language, psm=psm, state_dpi=prepared.dpi_stated))
+    result = recognize(gray, dpi, RecognizeOptions(language=options.language, psm=psm, state_dpi=prepared.dpi_stated), page_no)
     quality = assess(((w.text, w.confidence) for w in result.words), options.review)
     if doubtful(quality, options.review) and prepared.original:
         untouched = prepared.original()
-        bare, bare_quality = _read_bare(untouched, prepared.source_dpi, options)
+        bare, bare_quality = _read_bare(untouched, prepared.source_dpi, page_no, options)
         kept = "bare" if reading_score(bare_quality) > GUARD_MARGIN * reading_score(quality) else "sohoa"
         guard = {"step": "guard", "kept": kept, "sohoa": _scores(quality), "bare": _scores(bare_quality)}
         steps = [*steps, guard]
@@ -133,13 +132,13 @@ def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: O
         steps=steps,
     )
     files.update({PAGE_TEXT: result.text, PAGE_WORDS: words_json(result.words), PAGE_HOCR: result.hocr,
-                  PAGE_ALTO: result.alto, PAGE_TEXT_LAYER: result.text_pdf})
+                  PAGE_ALTO: result.alto})
     return PageOutcome(page, files)
 
 
-def _read_bare(untouched: np.ndarray, dpi: int, options: OcrOptions) -> tuple[OcrResult, PageQuality]:
+def _read_bare(untouched: np.ndarray, dpi: int, page_no: int, options: OcrOptions) -> tuple[OcrResult, PageQuality]:
     """The guard's reading of the untouched page, and its scores."""
-    bare = recognize(untouched, dpi, replace(BARE, language=options.language))
+    bare = recognize(untouched, dpi, replace(BARE, language=options.language), page_no)
     return bare, assess(((w.text, w.confidence) for w in bare.words), options.review)
 
 

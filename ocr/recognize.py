@@ -1,7 +1,8 @@
 """Recognise a page with Tesseract: one run gives the text, the hOCR and the words with their boxes.
 
-Tesseract writes its TSV only; the text, words, hOCR (``ocr.hocr``), ALTO (``ocr.tsv``) and the
-text-only PDF layer (``ocr.textlayer``) are derived from it, sparing its other renderers' CPU.
+Tesseract writes its TSV only; the text, words, hOCR (``ocr.hocr``) and ALTO (``ocr.tsv``) are
+derived from it, sparing its other renderers' CPU (the PDF text layer is written from the words
+when the document's PDF is assembled: ``ocr.textlayer``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pytesseract.pytesseract import run_tesseract
 
 from corpus.models import Word
 from ocr.hocr import hocr_of
-from ocr.textlayer import text_layer_pdf
 from ocr.tsv import alto_of, read_tsv, text_of, words_of
 from sohoa.errors import MissingDependencyError, SubprocessError
 
@@ -51,7 +51,6 @@ class OcrResult:
     hocr: str
     psm: int
     alto: str = ""  # ALTO XML, word confidences in WC (0-1)
-    text_pdf: bytes = b""  # one PDF page holding only the invisible text layer (ocr.textlayer)
     thresholded: bytes = b""  # the black-and-white image Tesseract read, as it wrote it (TIFF, 1 bit)
 
     @property
@@ -92,8 +91,9 @@ def _traineddata_fingerprint(lang: str) -> str:
     return "unknown location"
 
 
-def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResult:
-    """Run Tesseract once on a page image; return NFC text, words with boxes, and hOCR."""
+def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions, page_no: int = 1) -> OcrResult:
+    """Run Tesseract once on page ``page_no``'s image; return NFC text, words with boxes, hOCR and
+    ALTO (whose boxes fall on the page's image.jpg, which they name)."""
     language_data(options.language)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         # BMP, not PGM: Leptonica reads a BMP a row at a time, but a PGM at ~150 instructions a
@@ -101,8 +101,8 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         image_path = Path(tmp, "page.bmp")
         cv2.imwrite(str(image_path), gray)
         base = Path(tmp, "out")
-        # One run writes the TSV (words, text, hOCR, ALTO and the text-only PDF layer are derived
-        # from it: ocr.tsv, ocr.hocr, ocr.textlayer) and the page after Tesseract's own
+        # One run writes the TSV (words, text, hOCR and ALTO are derived from it: ocr.tsv,
+        # ocr.hocr) and the page after Tesseract's own
         # thresholding (out.processed.tif). OpenCV's BMP carries no resolution: without --dpi
         # Tesseract guesses one from the type size (~457 for 12-point text at 300) and then drops
         # thin strokes as noise (the "II" of "khóa II", an initial N; bench/HISTORY.md).
@@ -121,5 +121,5 @@ def recognize(gray: np.ndarray, dpi: int, options: RecognizeOptions) -> OcrResul
         thresholded_bytes = thresholded.read_bytes() if thresholded.exists() else b""
     software = f"tesseract {tesseract_version()}"
     return OcrResult(text=text_of(table), words=words_of(table), psm=options.psm,
-                     hocr=hocr_of(table, software=software, dpi=dpi, language=options.language),
-                     alto=alto_of(table, software), text_pdf=text_layer_pdf(table, dpi), thresholded=thresholded_bytes)
+                     hocr=hocr_of(table, software=software, dpi=dpi, language=options.language, page_no=page_no),
+                     alto=alto_of(table, software, page_no=page_no, language=options.language), thresholded=thresholded_bytes)

@@ -15,7 +15,6 @@ from itertools import groupby
 
 from corpus.models import Word
 from ocr.hocr import hocr_of
-from ocr.textlayer import text_layer_pdf
 from ocr.tsv import WORD_LEVEL, PageTable, Row, alto_of, text_of, words_of
 from sohoa.vietnamese import canonical_tones, fold, nfc
 
@@ -108,10 +107,11 @@ def _box_row(level: int, block: int, line: int, words: list[Word]) -> Row:
     return Row(level, block, 1 if level > 2 else 0, line, left, top, right - left, bottom - top, 0.0, "")
 
 
-def page_files(table: PageTable, dpi: int, software: str, language: str = "vie") -> dict[str, str | bytes]:
-    """Every derived text file of a page, as the OCR writes them, from a (corrected) page table."""
-    from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_TEXT, PAGE_TEXT_LAYER, PAGE_WORDS, words_json
+def page_files(table: PageTable, dpi: int, software: str, page_no: int, language: str = "vie") -> dict[str, str | bytes]:
+    """Every derived text file of page ``page_no``, as the OCR writes them, from a (corrected) page
+    table (the searchable PDF's layer is written from the words when the document is refreshed)."""
+    from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_TEXT, PAGE_WORDS, words_json
 
     return {PAGE_TEXT: text_of(table), PAGE_WORDS: words_json(words_of(table)),
-            PAGE_HOCR: hocr_of(table, software=software, dpi=dpi, language=language),
-            PAGE_ALTO: alto_of(table, software), PAGE_TEXT_LAYER: text_layer_pdf(table, dpi)}
+            PAGE_HOCR: hocr_of(table, software=software, dpi=dpi, language=language, page_no=page_no),
+            PAGE_ALTO: alto_of(table, software, page_no=page_no, language=language)}

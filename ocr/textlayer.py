@@ -1,27 +1,35 @@
-"""A page's invisible text layer as a one-page PDF, built from Tesseract's TSV.
+"""A page's invisible text layer, written straight into the original page, word by word.
 
-Tesseract can write this page itself (``-c textonly_pdf=1`` and its ``pdf`` renderer), but that
-renderer walks the page's results once more, ~3 % of a page's Tesseract CPU (~65 ms); the TSV that
-sohoa reads anyway (``ocr.tsv``) holds every word and line with its box, so the page is written
-here in a few milliseconds. It is laid out as Tesseract lays it out, so readers treat it alike:
-the page is the image Tesseract read (image pixels × 72 / dpi points); the font is Tesseract's
-GlyphLessFont (``pdf.ttf``, installed with its language data) as a Type0 font, Identity-H
-encoding over a CIDFontType2 whose every CID shows the one blank glyph, each 500/1000 em wide;
-text is written as UTF-16BE code units (the CIDs), and a ToUnicode CMap maps each CID to itself,
-so copying and extraction give the OCR text back, every diacritic (NFC). Each word is drawn
-invisibly (render mode 3) and stretched (``Tz``) to cover its box; words are written line by
-line in the TSV's reading order. ``ocr.pdf`` lays the page over the original one.
+Each word is drawn upright in the page as displayed: where preprocessing levelled a crooked
+page (or a page has /Rotate), the word's box is carried back onto the original page and the word
+is written along the nearest of the displayed page's axes, centred on where its ink is. One
+rotation for a whole levelled layer would tilt every word by the skew; Poppler (pdftotext,
+Evince, Okular) ends a word wherever the next glyph's baseline moves by over half a point, so a
+tilted layer fell apart into fragments and reversed single letters. Upright words keep each
+word whole, and a line's words, a fraction of a point apart from one to the next, still read as
+one line in every reader (pdftotext default, -layout, -raw; pdfminer).
+
+The layout is Tesseract's own text-only PDF's, so readers treat it alike: Tesseract's
+GlyphLessFont (``pdf.ttf``, installed with its language data) as a Type0 font, Identity-H over a
+CIDFontType2 whose every CID shows the one blank glyph (500/1000 em wide); text as UTF-16BE code
+units (the CIDs) with a ToUnicode map of each CID to itself, so copying and extraction give the
+OCR text back, every diacritic (NFC). Words are invisible (render mode 3), stretched (``Tz``) over
+their boxes, one em as tall as their line (accents to descenders), in reading order.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import zlib
-from functools import lru_cache
+from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
 
-from ocr.tsv import PageTable, Row
+import numpy as np
+import pikepdf
+
+from corpus.models import Word
 from sohoa.errors import MissingDependencyError
 
 GLYPH_WIDTH = 0.5  # the GlyphLessFont's advance (DW 500), in em
@@ -61,27 +69,26 @@ def glyphless_font_path() -> Path:
     raise MissingDependencyError("Tesseract's pdf.ttf not found: install the Debian package tesseract-ocr")
 
 
-def _stream(number: int, data: bytes, extra: str = "") -> bytes:
-    return b"%d 0 obj\n<< /Length %d%s >>\nstream\n%s\nendstream\nendobj\n" % (number, len(data), extra.encode(), data)
-
-
-@lru_cache(maxsize=1)
-def _font_objects() -> tuple[bytes, ...]:
-    """Objects 5–10, the same on every page: Type0 font, CIDFont, maps, descriptor, font file."""
-    font = glyphless_font_path().read_bytes()
-    cid_to_gid = zlib.compress(b"\x00\x01" * 65536, 9)  # every CID shows glyph 1, the blank one
-    return (
-        b"5 0 obj\n<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H "
-        b"/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>\nendobj\n",
-        b"6 0 obj\n<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont "
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-        b"/FontDescriptor 8 0 R /CIDToGIDMap 9 0 R /DW 500 >>\nendobj\n",
-        _stream(7, zlib.compress(_TO_UNICODE, 9), " /Filter /FlateDecode"),
-        b"8 0 obj\n<< /Type /FontDescriptor /FontName /GlyphLessFont /Flags 5 /FontBBox [0 0 500 1000] "
-        b"/ItalicAngle 0 /Ascent 1000 /Descent -1 /CapHeight 1000 /StemV 80 /FontFile2 10 0 R >>\nendobj\n",
-        _stream(9, cid_to_gid, " /Filter /FlateDecode"),
-        _stream(10, font, f" /Length1 {len(font)}"),
-    )
+def add_glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """The GlyphLessFont as a Type0 font in ``pdf``, once per document, for every page's layer."""
+    font_file = glyphless_font_path().read_bytes()
+    stream = pikepdf.Stream(pdf, font_file)
+    stream.Length1 = len(font_file)
+    descriptor = pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name.GlyphLessFont, Flags=5,
+        FontBBox=[0, 0, 500, 1000], ItalicAngle=0, Ascent=1000, Descent=-1, CapHeight=1000, StemV=80,
+        FontFile2=stream)
+    cid_font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name.GlyphLessFont,
+        CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"),
+                                         Supplement=0),
+        FontDescriptor=pdf.make_indirect(descriptor), DW=500,
+        # every CID shows glyph 1, the blank one
+        CIDToGIDMap=pikepdf.Stream(pdf, zlib.compress(b"\x00\x01" * 65536, 9), Filter=pikepdf.Name.FlateDecode))
+    return pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name.GlyphLessFont,
+        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[pdf.make_indirect(cid_font)],
+        ToUnicode=pikepdf.Stream(pdf, _TO_UNICODE)))
 
 
 def _hex(text: str) -> str:
@@ -92,63 +99,60 @@ def _hex(text: str) -> str:
     return "".join(c if c <= "\uffff" else "\ufffd" for c in text).encode("utf-16-be").hex()
 
 
-def _line_box(line: Row | None, words: list[Row]) -> tuple[int, int]:
-    """Top and bottom of a line in pixels: its TSV line row, or its words' union if there is none."""
-    if line is not None and line.height > 0:
-        return line.top, line.top + line.height
-    return min(w.top for w in words), max(w.top + w.height for w in words)
+def reading_direction(to_page: np.ndarray) -> int:
+    """Which way the words line in the page's user space, to the nearest quarter turn: 0 (left to
+    right), 90 (upwards), 180 or 270 degrees counter-clockwise. Deskewing turns by under 5°, so
+    the nearest axis is the one the text lines along; /Rotate turns by quarter turns, so an axis
+    of the page is an axis of the page as displayed."""
+    along = np.array([1.0, 0.0]) @ to_page[:2, :2]
+    return 90 * (round(math.atan2(along[1], along[0]) / (math.pi / 2)) % 4)
 
 
-def _content(table: PageTable, dpi: int) -> bytes:
-    scale = 72 / dpi
-    page_height = table.height * scale
-    lines = {(r.block, r.par, r.line): r for r in table.rows if r.level == 4}
-    out: list[str] = []
-    for key, group in groupby(table.word_rows, key=lambda r: (r.block, r.par, r.line)):
-        words = list(group)
-        top, bottom = _line_box(lines.get(key), words)
-        size = max(bottom - top, 1) * scale
-        # The TSV has no baselines. The GlyphLessFont's glyphs stand on the baseline and are one em
-        # tall (Descent ~0), so a baseline on the line box's bottom with an em of the line's height
-        # makes every word's box (selection, highlight, pdftotext -bbox) span the line's ink, from
-        # accents above to descenders below; a typographic baseline would drop part of it.
-        baseline = page_height - bottom * scale
-        out.append(f"BT\n3 Tr\n/F1 {size:.2f} Tf\n")
-        # Td moves from the previous word's start (the first word's from the origin); each word is
-        # followed by a space, as Tesseract writes it, for readers that do not infer spaces.
-        x, y = 0.0, baseline
-        for word, after in zip(words, [*words[1:], None]):
+_AXES = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}
+
+
+def layer_content(words: Sequence[Word], to_page: np.ndarray, font: str) -> bytes:
+    """Content-stream operators drawing ``words`` invisibly on a page.
+
+    ``to_page`` (3×3, row vector · matrix) maps the pixels of the image the words were read on
+    (x right, y down) to the page's user space; ``font`` is the page's resource name of
+    ``add_glyphless_font``'s font."""
+    if not words:
+        return b""
+    along, up = np.array([1.0, 0.0]) @ to_page[:2, :2], np.array([0.0, -1.0]) @ to_page[:2, :2]
+    ux, uy = _AXES[reading_direction(to_page)]
+    vx, vy = -uy, ux  # up the displayed line
+    out = ["BT\n3 Tr\n"]
+    for _, group in groupby(words, key=lambda w: w.line):
+        line = list(group)
+        # The words have no baselines; an em as tall as the line's box and a baseline on its bottom
+        # make every word's box (selection, highlight, pdftotext -bbox) span the line's ink.
+        top, bottom = min(w.top for w in line), max(w.top + w.height for w in line)
+        height = max(bottom - top, 1)
+        size = float(np.hypot(*up)) * height  # points
+        # One baseline for the line, through the middle of its ink, though the ink climbs with the
+        # skew: Poppler joins words into a line only while their baselines stay within half an em
+        # of each other, so a baseline per word split long skewed lines (and one per few words,
+        # or per column, joined words of neighbouring lines: measured on skew.pdf and
+        # rotated_skew.pdf); each word still lies over its ink along the line.
+        middle = np.array([(line[0].left + line[-1].left + line[-1].width) / 2, (top + bottom) / 2, 1.0]) @ to_page
+        across = vx * middle[0] + vy * middle[1] - size / 2
+        out.append(f"/{font} {size:.2f} Tf\n")
+        previous: float | None = None
+        for word, after in zip(line, [*line[1:], None]):
+            width = max(word.width, 1)
+            if after is not None:  # leave Poppler a gap it reads as a space
+                width = max(min(width, after.left - WORD_GAP * height - word.left), width / 2)
+            centre = np.array([word.left + width / 2, (top + bottom) / 2, 1.0]) @ to_page
+            length = float(np.hypot(*along)) * width
+            start = round(ux * centre[0] + uy * centre[1] - length / 2, 2)
+            if previous is None:  # the line's start; its next words move along it (Td: the PDF ~6 % smaller)
+                out.append(f"{ux} {uy} {vx} {vy} {ux * start + vx * across:.2f} {uy * start + vy * across:.2f} Tm ")
+            else:
+                out.append(f"{start - previous:.2f} 0 Td ")
+            previous = start
             units = len(word.text.encode("utf-16-be")) // 2
-            left, width = word.left * scale, max(word.width, 1) * scale
-            if after is not None:
-                width = max(min(width, after.left * scale - WORD_GAP * size - left), width / 2)
-            stretch = 100 * width / (units * GLYPH_WIDTH * size)
-            out.append(f"{left - x:.2f} {y:.2f} Td {stretch:.1f} Tz <{_hex(word.text)}0020> Tj\n")
-            x, y = left, 0.0
-        out.append("ET\n")
+            stretch = 100 * length / (units * GLYPH_WIDTH * size)
+            out.append(f"{stretch:.1f} Tz <{_hex(word.text)}0020> Tj\n")
+    out.append("ET\n")
     return "".join(out).encode("ascii")
-
-
-def text_layer_pdf(table: PageTable, dpi: int) -> bytes:
-    """One PDF page of ``table.width × table.height`` pixels at ``dpi`` holding the page's words as
-    invisible text, each stretched over its box; a page without words is a valid empty page."""
-    scale = 72 / dpi
-    content = zlib.compress(_content(table, dpi), 6)
-    objects = [
-        b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n",
-        b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n",
-        b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.4f %.4f] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>\nendobj\n" % (table.width * scale, table.height * scale),
-        _stream(4, content, " /Filter /FlateDecode"),
-        *_font_objects(),
-    ]
-    pdf = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for obj in objects:  # objects 1, 2, … in order
-        offsets.append(len(pdf))
-        pdf += obj
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
-    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref)
-    return bytes(pdf)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
+from corpus.archive import PAGE_IMAGE
 from corpus.models import Word
 from sohoa.vietnamese import nfc
 
@@ -103,19 +104,37 @@ def text_of(table: PageTable) -> str:
     ).strip()
 
 
-def alto_of(table: PageTable, software: str) -> str:
-    """ALTO 3.0 XML of the page, in Tesseract's layout: ComposedBlock > TextBlock > TextLine > String, SP."""
-    out = [_ALTO_HEAD.format(software=software),
-           f'\t\t<Page WIDTH="{table.width}" HEIGHT="{table.height}" PHYSICAL_IMG_NR="0" ID="page_0">\n'
+def bcp47(language: str) -> str | None:
+    """Tesseract's language as a BCP 47 tag (xml:lang, ALTO LANG, hOCR lang), or None when several read the page."""
+    if "+" in language:
+        return None
+    return _BCP47.get(language, language)
+
+
+_BCP47 = {"vie": "vi", "Vietnamese": "vi", "eng": "en", "fra": "fr", "chi_sim": "zh-Hans", "chi_tra": "zh-Hant"}
+
+
+def alto_of(table: PageTable, software: str, *, page_no: int = 1, image: str = PAGE_IMAGE, language: str = "vie") -> str:
+    """ALTO 3.0 XML of page ``page_no``, in Tesseract's layout: ComposedBlock > TextBlock > TextLine >
+    String, SP. Its coordinates are the pixels of ``image``, which it names; its text blocks carry
+    the language when a single one read the page."""
+    lang = f' LANG="{tag}"' if (tag := bcp47(language)) else ""
+    out = [_ALTO_HEAD.format(software=escape(software), image=escape(image)),
+           f'\t\t<Page WIDTH="{table.width}" HEIGHT="{table.height}" PHYSICAL_IMG_NR="{page_no}" ID="page_{page_no}">\n'
            f'\t\t\t<PrintSpace HPOS="0" VPOS="0" WIDTH="{table.width}" HEIGHT="{table.height}">\n']
     ids = {2: 0, 3: 0, 4: 0, WORD_LEVEL: 0}
     open_levels: list[int] = []
     previous: Row | None = None
+    lines_with_words = {(r.block, r.par, r.line) for r in table.word_rows}
     for row in table.rows:
         if row.level != WORD_LEVEL and previous is not None and previous.level == WORD_LEVEL:
             out.append("\n")
         while open_levels and open_levels[-1] >= row.level:
             out.append(_close(open_levels.pop()))
+        if row.level == 4 and (row.block, row.par, row.line) not in lines_with_words:
+            ids[4] += 1  # a line of a picture block: ALTO has no empty TextLine (numbered as Tesseract does)
+            previous = row
+            continue
         if row.level == WORD_LEVEL:
             if previous is not None and previous.level == WORD_LEVEL:
                 right = previous.left + previous.width
@@ -124,7 +143,8 @@ def alto_of(table: PageTable, software: str) -> str:
                        f'WC="{int(row.confidence) / 100:.2f}" CONTENT={quoteattr(row.text)}/>')
         else:
             name, prefix = _ELEMENTS[row.level]
-            out.append(f'{_indent(row.level)}<{name} ID="{prefix}_{ids[row.level]}" {row.box}>\n')
+            extra = lang if row.level == 3 else ""
+            out.append(f'{_indent(row.level)}<{name} ID="{prefix}_{ids[row.level]}" {row.box}{extra}>\n')
             open_levels.append(row.level)
         ids[row.level] += 1
         previous = row
@@ -152,6 +172,9 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
 xsi:schemaLocation="http://www.loc.gov/standards/alto/ns-v3# http://www.loc.gov/alto/v3/alto-3-0.xsd">
 \t<Description>
 \t\t<MeasurementUnit>pixel</MeasurementUnit>
+\t\t<sourceImageInformation>
+\t\t\t<fileName>{image}</fileName>
+\t\t</sourceImageInformation>
 \t\t<OCRProcessing ID="OCR_0">
 \t\t\t<ocrProcessingStep>
 \t\t\t\t<processingSoftware>

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.models import FACET_FIELDS, TEXT_FIELDS, DocumentMeta
+from corpus.models import FACET_FIELDS, HIT_FIELDS, DocumentMeta
 from search_index.query import Node
 
 
@@ -17,7 +17,7 @@ from search_index.query import Node
 class IndexedPage:
     """One index entry: a page carrying its document's fields.
 
-    An engine stores the TEXT_FIELDS as they are, a folded key (``place_key``) of each KEYED_FIELDS
+    An engine stores the HIT_FIELDS as they are, a folded key (``place_key``) of each KEYED_FIELDS
     one for filters, and the year as a number (ranges, sorting); a hit gives them back as
     :func:`stored_meta` makes them.
     """
@@ -34,7 +34,7 @@ class IndexedPage:
 
 def stored_meta(get: Callable[[str], object]) -> dict[str, object]:
     """A hit's document fields from an engine's stored values (``get(name)``; 0 or None: no year)."""
-    return {name: get(name) or "" for name in TEXT_FIELDS} | {"year": get("year") or None}
+    return {name: get(name) or "" for name in HIT_FIELDS} | {"year": get("year") or None}
 
 
 @dataclass(frozen=True)

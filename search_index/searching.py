@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from corpus.archive import Archive
-from corpus.models import FILTER_FIELDS, TEXT_FIELDS
+from corpus.models import FILTER_FIELDS, HIT_FIELDS
 from search_index.backend import Backend, Compiled, RawHit
 from search_index.highlight import Target, boxes, snippet, targets
 from search_index.models import SORTS, DocumentHit, FacetValue, PageHit, SearchRequest, SearchResults
@@ -84,7 +84,7 @@ class SearchIndex:
                                  boxes(words, wanted) if wanted else []))
         year = meta.get("year")
         return DocumentHit(
-            doc_id=hits[0].doc_id, **{name: str(meta.get(name, "")) for name in TEXT_FIELDS},
+            doc_id=hits[0].doc_id, **{name: str(meta.get(name, "")) for name in HIT_FIELDS},
             year=int(year) if year else None, score=round(hits[0].score, 4), matching_pages=matching, pages=pages,
         )
 

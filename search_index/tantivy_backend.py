@@ -17,7 +17,7 @@ from tantivy import Occur
 from tantivy import Query as TQ
 
 from search_index.analysis import analyze, fold_syllable, pairs
-from corpus.models import FACET_FIELDS, KEYED_FIELDS, TEXT_FIELDS
+from corpus.models import FACET_FIELDS, KEYED_FIELDS, HIT_FIELDS
 from search_index.backend import (Backend, Compiled, IndexedPage, IndexWriter, RawHit, RawResults, best_pages,
                                   stored_meta)
 from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
@@ -36,7 +36,7 @@ def schema() -> tantivy.Schema:
     sb.add_bytes_field("text", stored=True, indexed=False)
     for name in TERMS_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
-    for name in TEXT_FIELDS:
+    for name in HIT_FIELDS:
         sb.add_text_field(name, stored=True, fast=name in FACET_FIELDS, tokenizer_name="raw")
     for name in KEYED_FIELDS:
         sb.add_text_field(f"{name}_key", tokenizer_name="raw", index_option="basic")
@@ -48,7 +48,7 @@ def document(page: IndexedPage) -> tantivy.Document:
     doc = tantivy.Document(doc_id=page.doc_id, page_no=page.page_no, year=page.meta.year or 0,
                            text=page.text.encode("utf-8"), exact=" ".join(terms.exact),
                            folded=" ".join(terms.folded), pairs=" ".join(terms.pairs))
-    for name in TEXT_FIELDS:
+    for name in HIT_FIELDS:
         doc.add_text(name, getattr(page.meta, name))
     for name in KEYED_FIELDS:
         doc.add_text(f"{name}_key", place_key(getattr(page.meta, name)))

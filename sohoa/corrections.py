@@ -16,7 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 
-from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_TEXT, PAGE_TEXT_LAYER, PAGE_WORDS, Archive, write_atomic
+from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_TEXT, PAGE_WORDS, Archive, write_atomic
 from corpus.models import Page, Word
 from corpus.revisions import PageVersion, Revisions, VersionConflict
 from ocr.relayout import clean_line, page_files, paragraphs_of, realign, table_of
@@ -26,7 +26,7 @@ from sohoa.errors import BadArgsError, ExitCode, NotFoundError, SohoaError
 
 # The OCR's files, kept under these names the first time a page is corrected.
 VERSION_1_NAMES = {PAGE_TEXT: "text.v1.txt", PAGE_WORDS: "words.v1.json", PAGE_HOCR: "page.v1.hocr",
-                   PAGE_ALTO: "page.v1.alto.xml", PAGE_TEXT_LAYER: "text.v1.pdf"}
+                   PAGE_ALTO: "page.v1.alto.xml"}
 _WRITING = threading.Lock()  # one page's files written by one save at a time (web threads)
 
 
@@ -132,7 +132,7 @@ def _by_line(words: list[Word]) -> dict[int, list[Word]]:
 def _store(archive: Archive, page: Page, versions: list[PageVersion], words: list[Word], paragraphs: list[int],
            *, author: str, action: str, refresh: bool = True) -> Saved:
     table = table_of(words, paragraphs, page.width, page.height)
-    files = page_files(table, page.dpi, f"sohoa {__version__}")
+    files = page_files(table, page.dpi, f"sohoa {__version__}", page.page_no)
     current = versions[-1]
     new = PageVersion(page.doc_id, page.page_no, current.version + 1, str(files[PAGE_TEXT]), words_of(table),
                       paragraphs, author, action)

@@ -22,9 +22,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.archive import (LISTING_SUFFIX, PAGE_TEXT_LAYER, Archive, doc_id_for, original_location, sha256_of,
+from corpus.archive import (LISTING_SUFFIX, Archive, doc_id_for, original_location, sha256_of,
                             write_atomic)
 from corpus.models import Document, DocumentMeta, Page
+from ocr.pdfmeta import DocumentInfo
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
 from ocr.recognize import language_data, tesseract_version
 from ocr.sources import FOLDER_MEDIA_TYPE, Source, open_source
@@ -313,7 +314,7 @@ def finish_unfinished(archive: Archive, *, run_id: str) -> list[Finished]:
 
 
 def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
-    """Lay every page's text layer over its original page (or page image) in one PDF."""
+    """Lay every page's words over its original page (or page image) in one PDF that names itself."""
     from ocr.pdf import PageLayer, searchable_pdf
     from ocr.sources import render_page
 
@@ -321,13 +322,23 @@ def write_searchable_pdf(archive: Archive, doc: Document) -> Path:
 
     def layers() -> Iterator[PageLayer]:  # one page image at a time, never the whole book
         for page in archive.catalog.pages(doc.id):
-            text_pdf = archive.page_file(doc.id, page.page_no, PAGE_TEXT_LAYER)
-            image = None if source.is_pdf else render_page(source, page.page_no)
-            yield PageLayer(text_pdf.read_bytes() if text_pdf.exists() else b"", page.steps,
-                            image.image if image else None, image.dpi if image else 300)
+            layer = PageLayer(archive.page_words(doc.id, page.page_no), (page.width, page.height), page.dpi, page.steps)
+            if not source.is_pdf:
+                rendered = render_page(source, page.page_no)
+                layer.image, layer.image_dpi = rendered.image, rendered.dpi
+                layer.image_file = source.members[page.page_no - 1] if source.members else \
+                    (source.path if source.page_count == 1 else None)
+            yield layer
 
     out = archive.searchable_pdf_path(doc.id)
-    return searchable_pdf(layers(), out, source.path if source.is_pdf else None)
+    return searchable_pdf(layers(), out, source.path if source.is_pdf else None, document_info(doc.meta))
+
+
+def document_info(meta: DocumentMeta) -> DocumentInfo:
+    """The catalog's description of a document as its PDF carries it (Info, XMP, /Lang vi)."""
+    places = tuple(meta.places)
+    return DocumentInfo(title=meta.title, author=meta.author, subject=", ".join(p for p in (meta.collection, *places) if p),
+                        keywords=tuple(k for k in (*places, meta.collection) if k), year=meta.year)
 
 
 def searchable_pdf_of(archive: Archive, doc: Document) -> Path:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sohoa.vietnamese import nfc
+
 CATALOG_FILE = "catalog.sqlite"  # the archive's own catalog, inside its folder
 
 
@@ -18,6 +20,7 @@ class Settings:
     # The public address of `sohoa serve` (QR codes, feeds, citations); "" when unset: the web app
     # then answers with each request's own address and `sohoa audiobook` refuses to publish.
     base_url: str
+    archive_name: str = "Kho lưu trữ số hóa sohoa"  # the holding archive, as citations, IIIF and bags name it
 
     @classmethod
     def from_env(cls, home: str | Path | None = None) -> "Settings":
@@ -28,6 +31,7 @@ class Settings:
             search_backend=os.environ.get("SOHOA_SEARCH_BACKEND", "whoosh"),
             jobs=int(os.environ.get("SOHOA_JOBS") or os.cpu_count() or 1),
             base_url=os.environ.get("SOHOA_BASE_URL", "").strip().rstrip("/"),
+            archive_name=nfc(os.environ.get("SOHOA_ARCHIVE_NAME", "")).strip() or cls.archive_name,
         )
 
     @property

@@ -85,8 +85,12 @@ def test_a_new_catalog_is_at_the_newest_revision_and_matches_the_model(catalog_u
     engine.dispose()
 
 
+LATER_COLUMNS = {"documents": ("author", "commune_type", "district_type")}  # added by migration 0005
+
+
 def _legacy_schema() -> sa.MetaData:
-    """The schema exactly as sohoa's first releases made it: their tables, minus later indexes."""
+    """The schema as sohoa's first releases made it: their tables, minus later indexes (and, once
+    created, minus later columns: ``_drop_later_columns``)."""
     legacy = sa.MetaData()
     for name in ("documents", "pages", "events"):  # every later table came by migration
         copy = metadata.tables[name].to_metadata(legacy)
@@ -96,12 +100,28 @@ def _legacy_schema() -> sa.MetaData:
     return legacy
 
 
+def _drop_later_columns(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        for table, columns in LATER_COLUMNS.items():
+            for column in columns:
+                conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+
+
 def test_an_archive_from_before_migrations_is_stamped_and_upgraded_in_place(catalog_url):
     engine = make_engine(catalog_url)
-    _legacy_schema().create_all(engine)  # what opening a catalog did before migrations existed
+    legacy = _legacy_schema()
+    legacy.create_all(engine)  # what opening a catalog did before migrations existed
+    _drop_later_columns(engine)
+    doc = _document(district="Vũ Thư")
+    later = LATER_COLUMNS["documents"]
+    with engine.begin() as conn:  # a row as the first releases wrote it
+        conn.execute(sa.insert(sa.table("documents", *(sa.column(c) for c in legacy.tables["documents"].c.keys()
+                                                       if c not in later))).values(
+            id=doc.id, **{k: v for k, v in doc.meta.as_dict().items() if k not in later},
+            original_name=doc.original_name, sha256=doc.sha256, original_path=doc.original_path,
+            media_type=doc.media_type, page_count=doc.page_count, status=doc.status, created_at="", updated_at=""))
     old = Catalog.__new__(Catalog)
     old.url, old.engine = catalog_url, engine  # the old code path: no migration at open
-    old.add_document(_document(district="Vũ Thư"))
     old.save_page(_page("a1b2c3d4e5f6", 1))
     with engine.connect() as conn:
         assert current_revision(conn) is None

@@ -46,7 +46,8 @@ def clean_box(scans):
 def test_clean_pages_are_read_with_under_2_percent_cer(capsys, home, scans, clean_box):
     code, out, err = sohoa(capsys, "--archive", str(home), "ingest", str(clean_box["serif"]),
                            str(clean_box["typewriter"]), "--title", "Lịch sử Đảng bộ xã Nghĩa Trung",
-                           "--commune", "Nghĩa Trung", "--district", "Vũ Thư", "--year", "1995", "--kind", "history")
+                           "--commune", "Nghĩa Trung", "--district", "Vũ Thư", "--year", "1995", "--kind", "history",
+                           "--author", "Ban Chấp hành Đảng bộ xã Nghĩa Trung")
     assert code == 0, err
     assert "Traceback" not in out + err and "ERROR" not in out + err
     assert "2 documents, 3 pages archived" in out
@@ -54,6 +55,7 @@ def test_clean_pages_are_read_with_under_2_percent_cer(capsys, home, scans, clea
     for name, path in clean_box.items():
         doc = next(d for d in archive.catalog.documents() if d.original_name == path.name)
         assert doc.status == "complete" and doc.meta.district == "Vũ Thư"
+        assert doc.meta.author == "Ban Chấp hành Đảng bộ xã Nghĩa Trung"
         for page, truth in zip(archive.catalog.pages(doc.id), scans.truth[path.name], strict=True):
             assert error_rates(page.text, truth).cer < 0.02, (name, page.page_no)
             assert page.word_count > 50 and page.mean_confidence > 80

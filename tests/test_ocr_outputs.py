@@ -21,7 +21,7 @@ from sohoa import ingest as steps
 from sohoa.cli import main
 from sohoa.samples.render import render_pages
 from sohoa.settings import Settings
-from tests.conftest import SHARED_SAMPLES
+from tests.alto_schema import assert_valid_alto
 
 
 def _ingest(home: Path, path: Path) -> tuple[Archive, str]:
@@ -58,7 +58,7 @@ def test_skewed_typewriter_pages_are_read_well(skewed_typewriter) -> None:
         assert page.quality["psm"] == 4 and not page.needs_review
         assert page.quality["syllable_share"] > 0.95
         assert any(s["step"] == "deskew" and s["applied"] for s in page.steps)
-        assert {"image.jpg", "processed.tif", "page.alto.xml", "text.pdf", "page.hocr"} <= set(page.files)
+        assert {"image.jpg", "processed.tif", "page.alto.xml", "words.json", "page.hocr"} <= set(page.files)
         # what Tesseract read after its own thresholding: black and white, the page's geometry
         with Image.open(archive.path(page.files["processed.tif"])) as processed:
             assert processed.mode == "1" and processed.size == (page.width, page.height)
@@ -74,6 +74,12 @@ def test_alto_carries_word_confidences(skewed_typewriter, tmp_path: Path, capsys
     confidences = [float(c) for c in re.findall(r'WC="([0-9.]+)"', alto)]
     assert len(confidences) > 100 and all(0 <= c <= 1 for c in confidences)
     assert "Đảng" in alto or "ĐẢNG" in alto
+    for page_no in (1, 2):  # each page valid ALTO 3.0, numbered, naming the image shipped with it
+        root = assert_valid_alto((tmp_path / "alto" / f"page-{page_no:04d}.alto.xml").read_bytes())
+        assert root.find(".//{*}Page").get("PHYSICAL_IMG_NR") == str(page_no)
+        assert root.find(".//{*}sourceImageInformation/{*}fileName").text == f"page-{page_no:04d}.jpg"
+        with Image.open(tmp_path / "alto" / f"page-{page_no:04d}.jpg") as image:
+            assert image.size == (int(root.find(".//{*}Page").get("WIDTH")), int(root.find(".//{*}Page").get("HEIGHT")))
 
 
 def test_searchable_pdf_reads_back_every_diacritic_and_stays_small(skewed_typewriter, tmp_path: Path, capsys) -> None:
@@ -95,7 +101,11 @@ def test_export_txt_and_hocr(skewed_typewriter, tmp_path: Path, capsys) -> None:
     assert _run(capsys, "--archive", str(home), "export", doc_id, "--format", "txt", "--out", str(tmp_path / "d.txt"))[0] == 0
     assert (tmp_path / "d.txt").read_text(encoding="utf-8").count("\f") == 1
     assert _run(capsys, "--archive", str(home), "export", doc_id, "--format", "hocr", "--out", str(tmp_path / "h"))[0] == 0
-    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["page-0001.hocr", "page-0002.hocr"]
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["page-0001.hocr", "page-0001.jpg",
+                                                                 "page-0002.hocr", "page-0002.jpg"]
+    hocr = (tmp_path / "h" / "page-0002.hocr").read_text(encoding="utf-8")
+    assert 'xml:lang="vi"' in hocr and "ocrp_lang" in hocr and "title='image \"page-0002.jpg\"" in hocr
+    assert "ppageno 1;" in hocr
     code, out = _run(capsys, "--archive", str(home), "export", "nosuchdoc", "--format", "txt", "--out", str(tmp_path / "x"))
     assert code == 8 and out.count("\n") == 1
 
@@ -148,12 +158,9 @@ def _rotated_pdf(folder: Path) -> Path:
     return rotated
 
 
-@pytest.mark.parametrize("sample", ["generated", "rotated_skew.pdf"])
-def test_searchable_pdf_lays_the_text_right_on_pages_with_rotate(sample: str, tmp_path: Path, capsys) -> None:
-    real = SHARED_SAMPLES / "scans-other" / sample
-    if sample != "generated" and not real.exists():
-        pytest.skip(f"{real} is not on this machine")
-    pdf = _rotated_pdf(tmp_path) if sample == "generated" else real
+def test_searchable_pdf_lays_the_text_right_on_pages_with_rotate(tmp_path: Path, capsys) -> None:
+    """(Real /Rotate'd and skewed pages, read by four readers: tests/test_ocr_archival.py.)"""
+    pdf = _rotated_pdf(tmp_path)
     archive, doc_id = _ingest(tmp_path / "archive", pdf)
     ocr_text = "\n".join(p.text for p in archive.catalog.pages(doc_id))
     archive.close()

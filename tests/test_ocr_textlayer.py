@@ -1,8 +1,10 @@
-"""The text-only PDF page built from Tesseract's TSV (ocr.textlayer), read back with Poppler.
+"""The invisible text layer written from the OCR's words (ocr.textlayer), read back with Poppler.
 
-The layer laid over each original page is written from the TSV, not by Tesseract's PDF renderer
-(which embeds a copy of the page image). These tests run the real Tesseract on a rendered page and check what
-readers see: the page's text in order, every word over its box, nothing visible.
+sohoa does not ask Tesseract for its PDF renderer: the layer laid over each original page is
+written from the words Tesseract's TSV gave. These tests run the real Tesseract on a rendered
+page, write its words on a page of their own, and check what readers see: the page's text in
+order, every word over its box, nothing visible. (Skewed, turned and /Rotate'd real pages:
+tests/test_ocr_archival.py.)
 """
 
 from __future__ import annotations
@@ -19,11 +21,28 @@ import pytest
 from PIL import Image
 
 from ocr import textlayer
-from ocr.textlayer import glyphless_font_path, text_layer_pdf
-from ocr.tsv import PageTable, read_tsv, text_of
+from ocr.pdf import affine
+from ocr.textlayer import add_glyphless_font, glyphless_font_path, layer_content
+from ocr.tsv import PageTable, read_tsv, text_of, words_of
 from sohoa.errors import MissingDependencyError
 from sohoa.samples.render import render_pages
 from tests.test_ocr_tsv import HEADER, PARAGRAPHS
+
+
+def text_layer_pdf(table: PageTable, dpi: int) -> bytes:
+    """A page the size of the image Tesseract read, holding only that page's text layer."""
+    scale = 72 / dpi
+    with pikepdf.new() as pdf:
+        page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page,
+                                               MediaBox=[0, 0, table.width * scale, table.height * scale]))
+        pdf.pages.append(page)
+        page = pdf.pages[0]
+        name = page.add_resource(add_glyphless_font(pdf), pikepdf.Name.Font, prefix="F")
+        to_page = affine(scale, 0, 0, -scale, 0, table.height * scale)  # pixels, y down → points, y up
+        page.obj.Contents = pikepdf.Stream(pdf, layer_content(words_of(table), to_page, str(name)[1:]))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    return buffer.getvalue()
 
 
 def _poppler(program: str, pdf: bytes, *args: str) -> str:
@@ -67,17 +86,17 @@ def test_each_word_covers_its_box_on_its_line(recognised: PageTable) -> None:
     scale = 72 / 300
 
     assert (width, height) == pytest.approx((2480 * scale, 1754 * scale), abs=0.01)  # half an A4 page
-    lines = {(r.block, r.par, r.line): r for r in recognised.rows if r.level == 4}
-    assert [w[0] for w in words] == [r.text for r in recognised.word_rows]
-    for (_, x0, y0, x1, y1), (_, next_x0, *_), row in zip(words, [*words[1:], ("", 0.0)], recognised.word_rows):
-        line = lines[row.block, row.par, row.line]
+    ocr_words = words_of(recognised)
+    assert [w[0] for w in words] == [w.text for w in ocr_words]
+    for (_, x0, y0, x1, y1), (_, next_x0, *_), word in zip(words, [*words[1:], ("", 0.0)], ocr_words):
+        line = [w for w in ocr_words if w.line == word.line]
+        top, bottom = min(w.top for w in line), max(w.top + w.height for w in line)
         # across: the word's own box, unless it ends too close to the next one for Poppler to see a
         # space between them (then 0.2 em before it); up and down: its line's box (accents to descenders)
-        assert x0 == pytest.approx(row.left * scale, abs=0.05)
-        assert x1 == pytest.approx((row.left + row.width) * scale, abs=0.05) or \
-            next_x0 - x1 == pytest.approx(0.2 * line.height * scale, abs=0.05)
-        assert (y0, y1) == pytest.approx((line.top * scale, (line.top + line.height) * scale), abs=0.05)
-        assert y0 <= row.top * scale + 0.05 and (row.top + row.height) * scale <= y1 + 0.05
+        assert x0 == pytest.approx(word.left * scale, abs=0.05)
+        assert x1 == pytest.approx((word.left + word.width) * scale, abs=0.05) or \
+            next_x0 - x1 == pytest.approx(0.2 * (bottom - top) * scale, abs=0.05)
+        assert (y0, y1) == pytest.approx((top * scale, bottom * scale), abs=0.05)
 
 
 def test_the_text_is_invisible(recognised: PageTable) -> None:
@@ -85,8 +104,8 @@ def test_the_text_is_invisible(recognised: PageTable) -> None:
 
     with pikepdf.open(io.BytesIO(layer)) as pdf:
         content = pdf.pages[0].Contents.read_bytes().decode("ascii")
-    assert content.count("BT") == content.count("3 Tr") == len({(r.block, r.par, r.line) for r in recognised.word_rows})
-    assert re.findall(r"\b(\d) Tr\b", content) == ["3"] * content.count("BT")
+    assert content.startswith("BT\n3 Tr\n") and content.count("BT") == 1  # one text object, render mode 3
+    assert re.findall(r"\b(\d) Tr\b", content) == ["3"]
     rendered = Image.open(io.BytesIO(subprocess.run(["pdftoppm", "-r", "36", "-gray", "-"], input=layer,
                                                     capture_output=True, check=True).stdout))
     assert rendered.getextrema() == (255, 255)  # a blank white page
@@ -111,7 +130,7 @@ def test_vietnamese_words_read_back_with_every_diacritic() -> None:
     with pikepdf.open(io.BytesIO(layer)) as pdf:
         page = pdf.pages[0]
         assert [float(v) for v in page.mediabox] == [0, 0, 192, 96]  # 800 × 400 pixels at 300 dpi
-        font = page.Resources.Font.F1
+        (font,) = page.Resources.Font.values()
         cid_font = font.DescendantFonts[0]
         assert (font.Subtype, font.Encoding, cid_font.Subtype) == ("/Type0", "/Identity-H", "/CIDFontType2")
         assert cid_font.FontDescriptor.FontFile2.read_bytes() == glyphless_font_path().read_bytes()

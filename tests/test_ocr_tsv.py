@@ -16,6 +16,7 @@ import pytest
 
 from ocr.hocr import hocr_of
 from ocr.tsv import PageTable, alto_of, read_tsv, text_of, words_of
+from tests.alto_schema import assert_valid_alto
 from sohoa.samples import make_pages
 from sohoa.samples.render import render_pages
 from sohoa.vietnamese import nfc
@@ -48,18 +49,28 @@ def test_text_hocr_and_alto_match_tesseracts_renderers(tmp_path: Path, columns: 
     assert text_of(table) == nfc(txt).strip()
     assert "\n\n" in text_of(table)  # paragraphs kept apart, as in Tesseract's text
 
-    # Tesseract's ALTO names its input file; sohoa's has no temporary file name to name
-    without_file = re.sub(r"\s*<sourceImageInformation>.*?</sourceImageInformation>", "", alto, flags=re.S)
-    assert alto_of(table, "tesseract 5.3.0").replace("5.3.0", "X") == re.sub(r"tesseract [\d.]+", "tesseract X", without_file)
+    # The same ALTO but where sohoa says more: Tesseract names its temporary input file and calls
+    # every page 0; sohoa's names the page image its boxes fall on, numbers the page and gives the
+    # text blocks their language. Both pass the official schema.
+    ours = alto_of(table, "tesseract 5.3.0", page_no=1, language="vie")
+    assert_valid_alto(ours) is not None and assert_valid_alto(alto) is not None
+    theirs = re.sub(r"<fileName>[^<]*</fileName>", "<fileName>image.jpg</fileName>", alto)
+    theirs = theirs.replace('PHYSICAL_IMG_NR="0" ID="page_0"', 'PHYSICAL_IMG_NR="1" ID="page_1"')
+    assert ours.replace("5.3.0", "X").replace(' LANG="vi"', "") == re.sub(r"tesseract [\d.]+", "tesseract X", theirs)
+    assert ours.count(' LANG="vi"') == ours.count("<TextBlock ") > 0
 
     _assert_same_hocr(table, hocr)
 
 
 def _assert_same_hocr(table: PageTable, hocr: str) -> None:
     """The same hOCR, to the byte, but for each line's baseline and heights, which the TSV lacks,
-    and the image's name (Tesseract names its input file; sohoa's boxes fall on image.jpg)."""
+    the image's name (Tesseract names its input file; sohoa's boxes fall on image.jpg), and the
+    language, as BCP 47 ("vi", where Tesseract writes "en" for the document and "vie" on
+    paragraphs) and declared (ocrp_lang)."""
     dpi = int(re.search(r"scan_res (\d+)", hocr).group(1))  # type: ignore[union-attr]
     without_metrics = re.sub(r'; baseline [^"]*"', '"', re.sub(r'image "[^"]*"', 'image "image.jpg"', hocr))
+    without_metrics = without_metrics.replace('xml:lang="en" lang="en"', 'xml:lang="vi" lang="vi"').replace(
+        "lang='vie'", "lang='vi'").replace("ocrx_word ocrp_wconf'", "ocrx_word ocrp_wconf ocrp_lang'")
     version = re.search(r"content='(tesseract [\d.]+)'", hocr).group(1)  # type: ignore[union-attr]
     assert "; baseline " in hocr and "class='ocrx_word'" in hocr
     assert hocr_of(table, software=version, dpi=dpi, language="vie") == nfc(without_metrics)
@@ -97,6 +108,7 @@ def test_word_confidences_are_fractions_in_alto() -> None:
     assert re.findall(r'WC="([^"]*)"', alto) == ["0.05", "1.00"]
     assert '<SP WIDTH="20" VPOS="10" HPOS="110"/>' in alto
     assert alto.count("<String") == 2 and alto.count("<TextLine") == alto.count("</TextLine>") == 1
+    assert_valid_alto(alto)
 
 
 def test_words_are_nfc_and_numbered_by_line() -> None:
@@ -118,7 +130,7 @@ def test_hocr_escapes_text_and_names_one_language_only() -> None:
 
     assert [(w.text, w.get("title")) for w in words if w.get("class") == "ocrx_word"] == [
         ("<Đảng>", "bbox 10 10 110 50; x_wconf 96"), ('"bộ"&\'xã\'', "bbox 130 10 230 50; x_wconf 88")]
-    assert "lang='vie'" in hocr_of(table, software="t", dpi=300, language="vie")
+    assert "<p class='ocr_par' id='par_1_1' lang='vi'" in hocr_of(table, software="t", dpi=300, language="vie")
     assert "lang=" not in hocr_of(table, software="t", dpi=300, language="vie+eng").split("<body>")[1]
 
 
@@ -136,3 +148,7 @@ def test_blocks_without_text_are_pictures_or_rules_in_hocr() -> None:
     assert "<div class='ocr_photo' id='block_1_1' title=\"bbox 10 10 310 210\"></div>" in hocr
     assert "<div class='ocr_separator' id='block_1_2' title=\"bbox 10 300 710 306\"></div>" in hocr
     assert "<div class='ocr_carea' id='block_1_3'" in hocr and hocr.count("class='ocr_line'") == 1
+    # ALTO has no empty text line: the picture blocks' lines are left out, and it stays valid
+    alto = alto_of(table, "tesseract 5.3.0", page_no=3)
+    root = assert_valid_alto(alto)
+    assert alto.count("<TextLine ") == 1 and root.find(".//{*}Page").get("PHYSICAL_IMG_NR") == "3"

@@ -10,7 +10,7 @@ import search_index
 from search_index import SearchRequest
 from search_fixtures import BACKENDS, CORPUS, add_document, archive, backend, shared_archive  # noqa: F401
 from corpus import Archive, DocumentMeta
-from corpus.models import FACET_FIELDS, FILTER_FIELDS, TEXT_FIELDS
+from corpus.models import FACET_FIELDS, FILTER_FIELDS, HIT_FIELDS
 from sohoa.vietnamese import fold
 
 
@@ -84,7 +84,7 @@ def test_every_metadata_field_reaches_hits_filters_and_facets_as_its_roles_say(s
         assert "longan" not in docs(by_query), name
     [hit] = [d for d in search_index.search(shared_archive, "chi bộ", include_internal=True).documents
              if d.doc_id == "cukhoi"]
-    assert {name: getattr(hit, name) for name in TEXT_FIELDS} == {name: getattr(meta, name) for name in TEXT_FIELDS}
+    assert {name: getattr(hit, name) for name in HIT_FIELDS} == {name: getattr(meta, name) for name in HIT_FIELDS}
     facets = search_index.search(shared_archive, "đảng", include_internal=True).facets
     assert set(FACET_FIELDS) <= facets.keys() and str(meta.year) in {f.value for f in facets["year"]}
 

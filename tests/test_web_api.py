@@ -84,11 +84,12 @@ def test_page_viewer_draws_hit_boxes_from_word_coordinates(client: TestClient) -
     assert 'href="/documents/cukhoi/pages/2/image.jpg"' in r.text
     assert "<mark>hợp tác xã</mark>" in r.text
     # No SOHOA_BASE_URL here: the citation takes the address the request came to (web/urls.py).
-    assert "trang 2. http://testserver/documents/cukhoi/pages/2" in r.text
+    assert "trang 2. Kho lưu trữ số hóa sohoa. http://testserver/documents/cukhoi/pages/2" in r.text
     assert 'rel="prev"' in r.text and 'rel="next"' in r.text
     api = client.get("/api/documents/cukhoi/pages/2", params={"q": "hop tac xa"}).json()
     assert [h["text"] for h in api["hits"]] == ["hợp", "tác", "xã"]
-    assert api["citation"].startswith("“Lịch sử Đảng bộ xã Cự Khối”, xã Cự Khối, huyện Long Biên, Hà Nội, 1985, trang 2")
+    # Long Biên is a quận of Hà Nội, so Cự Khối is a phường (corpus.places), never a guessed "xã … huyện"
+    assert api["citation"].startswith("“Lịch sử Đảng bộ xã Cự Khối”, phường Cự Khối, quận Long Biên, Hà Nội, 1985, trang 2")
     assert set(api["files"]) == {"image.jpg", "text.txt", "page.alto.xml"}
 
 
@@ -99,10 +100,13 @@ def test_downloads(client: TestClient, site) -> None:  # noqa: ANN001
     assert alto.status_code == 200 and "attachment" in alto.headers["content-disposition"]
     text = client.get("/documents/cukhoi/text.txt")
     assert text.status_code == 200 and text.text.count("\f") == 2
+    assert 'filename="lich-su-dang-bo-xa-cu-khoi-1985.txt"' in text.headers["content-disposition"]
     assert client.get("/documents/cukhoi/searchable.pdf").status_code == 404  # not exported yet
     home = site[0].app.state.site.archive.document_dir("cukhoi")
     (home / "searchable.pdf").write_bytes(b"%PDF-1.4\n%test\n")
-    assert client.get("/documents/cukhoi/searchable.pdf").content.startswith(b"%PDF")
+    pdf = client.get("/documents/cukhoi/searchable.pdf")
+    assert pdf.content.startswith(b"%PDF")  # named from its title and year
+    assert 'filename="lich-su-dang-bo-xa-cu-khoi-1985.pdf"' in pdf.headers["content-disposition"]
     assert "PDF tìm kiếm được" in client.get("/documents/cukhoi", headers=HTML).text
     (home / "searchable.pdf").unlink()
 

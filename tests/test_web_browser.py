@@ -78,6 +78,8 @@ def test_search_open_result_see_hits_and_search_within(server, page) -> None:  #
     assert "Lịch sử Đảng bộ xã Cự Khối" in page.inner_text(".results")
     assert page.locator(".snippet mark").first.inner_text().lower() in ("hợp", "hợp tác xã", "tác", "xã")
     assert page.locator(".facet").count() >= 2
+    page.wait_for_function("() => [...document.querySelectorAll('.page-hit img.thumb')].every(i => i.complete && i.naturalWidth == 120)")
+    assert page.locator(".page-hit img.thumb").count() >= 1  # a thumbnail of each result's best page (IIIF)
     assert "Nghị quyết mật" not in page.content()  # internal: not for a visitor without the credential
     shoot(page, "search")
 
@@ -87,13 +89,15 @@ def test_search_open_result_see_hits_and_search_within(server, page) -> None:  #
     assert image.count() == 1
     page.wait_for_function("() => { const i = new Image(); i.src = document.querySelector('#page-image image')"
                            ".getAttribute('href'); return i.decode().then(() => i.naturalWidth > 0); }")
-    boxes = page.locator("rect.hit-box")
-    assert boxes.count() >= 3  # hợp, tác, xã
-    box = boxes.first.bounding_box()
+    assert page.locator("rect.hit-box").count() >= 3  # hợp, tác, xã, on the plain image (no JavaScript)
+    page.wait_for_selector("#deep-zoom[data-ready]")  # which deep zoom replaces, hits and all
+    overlays = page.locator(".hit-overlay")
+    assert overlays.count() == page.locator("rect.hit-box").count()
+    box = overlays.first.bounding_box()
     assert box and box["width"] > 5 and box["height"] > 5  # drawn, on screen
     assert "hợp tác xã" in " ".join(page.locator("#page-text mark").all_inner_texts()).lower()
     page_no = page.url.split("/pages/")[1].split("?")[0]
-    assert f"trang {page_no}. http" in page.inner_text("#citation")
+    assert f"trang {page_no}. Kho lưu trữ số hóa sohoa. http" in page.inner_text("#citation")
     shoot(page, "page")
 
     page.fill("#q-doc", "lich su dang bo")
@@ -150,3 +154,41 @@ def test_bulletin_plays_with_captions_chapters_and_resume(server, page) -> None:
     resumed = page.evaluate("document.getElementById('player').currentTime")
     assert resumed >= start - 0.5, "playback should resume where the listener stopped"
     shoot(page, "bulletin-resume")
+
+
+def test_a_phone_zooms_into_a_page_until_the_text_is_readable_and_goes_to_page_n(server, browser) -> None:  # noqa: ANN001
+    """OpenSeadragon over the page's IIIF image service, served by sohoa itself: a screen-sized
+    image first, tiles as the reader zooms, never the whole scan; and "go to page N"."""
+    base, _ = server
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="vi-VN")
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    asked: list[str] = []
+    tab.on("request", lambda r: asked.append(r.url) if "/iiif/" in r.url or "/pages/" in r.url else None)
+    tab.goto(base + "/documents/cukhoi/pages/2?q=hop+tac+xa")
+    tab.wait_for_selector("#deep-zoom[data-ready]")
+    images = [u for u in asked if u.endswith(".jpg")]
+    assert images and not any(u.endswith("/image.jpg") for u in images)  # never the whole scan
+    tab.wait_for_load_state("networkidle")
+    first = [u for u in asked if u.endswith("default.jpg")]
+    # zoom until a line of text is ~20 CSS px tall (the scan's text is 40-50 px at full size)
+    tab.evaluate("() => { const v = window.sohoaViewer; v.viewport.zoomTo(v.viewport.imageToViewportZoom(0.5), null, true); }")
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_timeout(500)
+    regions = [u.split("/iiif/3/")[1].split("/")[1] for u in asked if u.endswith("default.jpg")]
+    assert any(r != "full" for r in regions) and len(regions) > len(first) - 1  # full-resolution tiles, as zoomed
+    assert not any(u.endswith("/full/max/0/default.jpg") for u in asked)  # never the whole scan at once
+    shown = tab.evaluate("() => window.sohoaViewer.viewport.viewportToImageZoom(window.sohoaViewer.viewport.getZoom())")
+    assert shown >= 0.45  # image pixels per CSS pixel: the scan's ~45 px lines are ~20 px on the phone
+    overlay = tab.locator(".hit-overlay").first.bounding_box()
+    assert overlay is not None
+    tab.screenshot(path=str(SHOTS / "deep-zoom-360.png"))
+
+    tab.fill("#goto-page", "3")
+    tab.locator(".goto button").click()
+    tab.wait_for_url("**/documents/cukhoi/pages/3?q=hop+tac+xa")
+    assert "trang 3/3" in tab.inner_text("h1")
+    context.close()
+    assert not problems, f"browser errors (CSP violations show here too): {problems}"

@@ -135,6 +135,20 @@ def build_archive(home: Path) -> tuple[Archive, list[str]]:
 
 
 @contextmanager
+def web_client(home: Path, member_token: str = "") -> Iterator[object]:
+    """A TestClient of the web app over the test archive built in ``home``."""
+    from fastapi.testclient import TestClient
+
+    from sohoa.settings import Settings
+    from web import create_app
+
+    archive, _ = build_archive(home)
+    with TestClient(create_app(Settings.from_env(archive.settings.home), member_token=member_token)) as client:
+        yield client
+    archive.close()
+
+
+@contextmanager
 def served(app: object) -> Iterator[str]:
     """``app`` on a free loopback port, served by uvicorn in a thread; yields its base URL."""
     import uvicorn

@@ -9,20 +9,20 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from corpus.models import Document
 from web import bulletins as store
 from web import library, urls
 from web.access import is_member, visible
-from web.params import PAGE_SIZE, SearchForm, int_param
+from web.params import MAX_PAGE, MAX_TEXT, PAGE_SIZE, SearchForm
 from web.render import render
 from web.research import run_search
+from web.schemas import ERRORS, YEARS, DocumentDetail, DocumentList, Kind, Sort
 from web.site import Site, site_of
 
-router = APIRouter(prefix="/api")
-FORM_FIELDS = ("q", "district", "commune", "kind", "year_from", "year_to", "sort", "page", "fuzzy")
+router = APIRouter(prefix="/api", responses=ERRORS)
 
 
 @router.get("", response_class=HTMLResponse, include_in_schema=False)
@@ -35,19 +35,19 @@ def api_docs(request: Request) -> Response:
 def api_search(
     request: Request,
     q: str | None = Query(None, description='Từ, "cụm từ", OR, NOT, district:…, year:1975..1985; không dấu cũng được'),
-    district: str | None = None, commune: str | None = None,
-    kind: str | None = Query(None, description="history | bulletin | resolution | other"),
-    year_from: str | None = None, year_to: str | None = None,
-    sort: str | None = Query(None, description="relevance | year | -year"),
-    page: str | None = Query(None, description="1-based page of results"),
-    limit: str | None = Query(None, description=f"documents per page, 1–100 (default {PAGE_SIZE})"),
-    fuzzy: str | None = Query(None, description="1: tolerate one wrong letter (OCR noise)"),
+    district: str | None = Query(None, max_length=MAX_TEXT), commune: str | None = Query(None, max_length=MAX_TEXT),
+    kind: Kind | None = None,
+    year_from: int | None = Query(None, **YEARS), year_to: int | None = Query(None, **YEARS),
+    sort: Sort = Sort.relevance,  # type: ignore[attr-defined]
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="1-based page of results"),
+    limit: int = Query(PAGE_SIZE, ge=1, le=100, description="documents per page"),
+    fuzzy: bool = Query(False, description="true: tolerate one wrong letter (OCR noise)"),
     boxes: bool = Query(False, description="true: each hit page's word boxes (page-image pixels)"),
 ) -> dict[str, Any]:
-    given = dict(q=q, district=district, commune=commune, kind=kind, year_from=year_from, year_to=year_to,
-                 sort=sort, page=page, fuzzy=fuzzy)
-    form = SearchForm.parse({k: v for k, v in given.items() if v is not None})
-    size = int_param(limit, "limit", 1, 100) or PAGE_SIZE
+    given = dict(q=q, district=district, commune=commune, kind=kind and kind.value, year_from=year_from,
+                 year_to=year_to, sort=sort.value, page=page, fuzzy="1" if fuzzy else "")
+    form = SearchForm.parse({k: str(v) for k, v in given.items() if v is not None})
+    size = limit
     results = run_search(site_of(request), form, is_member(request), limit=size, boxes=boxes)
     if results is None:
         return {"total_documents": 0, "total_pages": 0, "documents": [], "facets": {},
@@ -68,16 +68,16 @@ def _document(site: Site, doc: Document) -> dict[str, Any]:
             "pdf_url": f"/documents/{doc.id}/searchable.pdf" if library.searchable_pdf(site, doc) else None}
 
 
-@router.get("/documents", summary="Tài liệu / the documents, in catalog order")
-def api_documents(request: Request, offset: str | None = None, limit: str | None = None) -> dict[str, Any]:
+@router.get("/documents", summary="Tài liệu / the documents, in catalog order", response_model=DocumentList)
+def api_documents(request: Request, offset: int = Query(0, ge=0, le=10**7),
+                  limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
     site, member = site_of(request), is_member(request)
-    start = int_param(offset, "offset", 0, 10**7) or 0
-    size = int_param(limit, "limit", 1, 500) or 100
     docs = [d for d in site.archive.catalog.documents() if visible(d.meta.access, member)]
-    return {"total": len(docs), "documents": [_document(site, d) for d in docs[start:start + size]]}
+    return {"total": len(docs), "documents": [_document(site, d) for d in docs[offset:offset + limit]]}
 
 
-@router.get("/documents/{doc_id}", summary="Một tài liệu và các trang / one document and its pages")
+@router.get("/documents/{doc_id}", summary="Một tài liệu và các trang / one document and its pages",
+            response_model=DocumentDetail)
 def api_document(request: Request, doc_id: str) -> dict[str, Any]:
     site = site_of(request)
     doc = library.document(site, doc_id, is_member(request))
@@ -88,14 +88,14 @@ def api_document(request: Request, doc_id: str) -> dict[str, Any]:
 
 @router.get("/documents/{doc_id}/pages/{page_no}",
             summary="Một trang: chữ, ô chữ, trích dẫn / one page: text, word boxes, citation")
-def api_page(request: Request, doc_id: str, page_no: int,
+def api_page(request: Request, doc_id: str, page_no: int = Path(ge=1, le=100_000),
              q: str = Query("", max_length=2000, description="hits of this query as boxes")) -> dict[str, Any]:
     site = site_of(request)
     doc = library.document(site, doc_id, is_member(request))
     page = library.page(site, doc, page_no)
     base = library.page_url(doc.id, page_no)
     return {"doc_id": doc.id, "page_no": page_no, "text": page.text, "width": page.width, "height": page.height,
-            "mean_confidence": page.mean_confidence, "citation": library.citation(doc, page_no, urls.base_url(request)),
+            "mean_confidence": page.mean_confidence, "citation": library.citation(request, doc, page_no).text(),
             "url": urls.absolute(request, base), "hits": [asdict(b) for b in library.page_boxes(site, page, q)],
             "files": {n: f"{base}/{n}" for n in page.files
                       if n in library.PAGE_DOWNLOADS or n in library.PAGE_IMAGES}}

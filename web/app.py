@@ -89,7 +89,9 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code, MESSAGES.get(exc.status_code, "Yêu cầu không thực hiện được"))
+        # keeps Starlette's headers: a 405 says which methods are allowed (Allow), as HTTP requires
+        return error_response(request, exc.status_code, MESSAGES.get(exc.status_code, "Yêu cầu không thực hiện được"),
+                              exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -103,21 +105,23 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Máy chủ gặp lỗi; hãy thử lại sau")
 
-    from web import api, correct, listen, members, polls, research, review, uploads
+    from web import api, browse, correct, iiif, listen, members, polls, research, review, uploads
 
-    for module in (research, listen, polls, members, api, review, correct, uploads):
+    for module in (research, browse, listen, polls, members, api, review, correct, iiif, uploads):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet)
     return app
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     accept = request.headers.get("accept", "")
-    if request.url.path.startswith("/api/") or ("json" in accept and "html" not in accept):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
+    if request.url.path.startswith(("/api/", "/iiif/")) or ("json" in accept and "html" not in accept):
+        return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
     from web.render import render
 
-    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+    response = render(request, "error.html", {"status": status, "message": message}, status_code=status)
+    response.headers.update(headers or {})
+    return response
 
 
 def app_from_env() -> FastAPI:

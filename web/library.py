@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from fastapi import Request
 
 from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_IMAGE, PAGE_TEXT
 from corpus.models import Document, Page
@@ -13,7 +16,9 @@ from search_index.highlight import boxes, snippet, targets
 from search_index.query import parse
 from sohoa.errors import NotFoundError
 from web.access import visible
-from web.site import Site
+from web.citation import Citation
+from web import urls
+from web.site import Site, site_of
 
 # What a page folder may hold and the name it is downloaded under; nothing else is served.
 PAGE_DOWNLOADS = {PAGE_TEXT: "Văn bản (TXT)", PAGE_ALTO: "ALTO XML", PAGE_HOCR: "hOCR"}
@@ -66,19 +71,11 @@ def page_url(doc_id: str, page_no: int) -> str:
     return f"/documents/{doc_id}/pages/{page_no}"
 
 
-def citation(doc: Document, page_no: int, base_url: str) -> str:
-    """One line a researcher pastes into a footnote: title, place, year, page, stable URL."""
-    m = doc.meta
-    parts = [f"“{m.title or doc.original_name}”"]
-    if m.commune:
-        parts.append(f"xã {m.commune}" if not m.commune.lower().startswith(("xã", "phường", "thị trấn")) else m.commune)
-    if m.district:
-        parts.append(f"huyện {m.district}" if not m.district.lower().startswith(("huyện", "quận", "thị xã")) else m.district)
-    if m.province:
-        parts.append(m.province)
-    parts.append(str(m.year) if m.year else "không rõ năm")
-    parts.append(f"trang {page_no}")
-    return ", ".join(parts) + f". {base_url}{page_url(doc.id, page_no)}"
+def citation(request: Request, doc: Document, page_no: int | None = None) -> Citation:
+    """How to cite the document (or one page of it): its stable URL (``web.urls``), the archive,
+    today's date."""
+    url = urls.absolute(request, page_url(doc.id, page_no) if page_no else f"/documents/{doc.id}")
+    return Citation(doc, site_of(request).settings.archive_name, url, dt.date.today(), page_no)
 
 
 @dataclass(frozen=True)

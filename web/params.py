@@ -27,7 +27,9 @@ SORT_LABELS = {"relevance": "Phù hợp nhất", "-year": "Mới nhất", "year"
 FIELD_LABELS = {"q": "Từ khóa", "district": "Huyện", "commune": "Xã", "kind": "Loại tài liệu",
                 "year_from": "Từ năm", "year_to": "Đến năm", "sort": "Cách sắp xếp", "page": "Trang",
                 "limit": "Số kết quả mỗi trang", "offset": "Vị trí bắt đầu", "page_no": "Số trang",
-                "choice": "Lựa chọn", "poll_id": "Số phiếu thăm dò", "token": "Mã thành viên"}
+                "choice": "Lựa chọn", "poll_id": "Số phiếu thăm dò", "token": "Mã thành viên",
+                # browsing (web/browse.py)
+                "province": "Tỉnh", "year": "Năm", "decade": "Thập niên", "collection": "Bộ sưu tập"}
 
 
 def label(name: str) -> str:

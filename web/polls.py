@@ -22,9 +22,10 @@ from corpus.polls import Poll, PollStore
 from sohoa.errors import BadArgsError
 from web import bulletins as store
 from web.access import editor_of, is_member
+from web.schemas import ERRORS
 from web.site import Site, site_of
 
-router = APIRouter()
+router = APIRouter(responses=ERRORS)
 VOTER_COOKIE = "sohoa_voter"
 VOTER_DAYS = 400
 NO_CHOICE = "Hãy chọn một trong các lựa chọn của phiếu thăm dò"

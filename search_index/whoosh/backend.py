@@ -22,7 +22,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
 from search_index.analysis import analyze, fold_syllable, pairs
-from corpus.models import KEYED_FIELDS, TEXT_FIELDS
+from corpus.models import KEYED_FIELDS, HIT_FIELDS
 from search_index.backend import (Backend, Compiled, IndexedPage, IndexWriter, RawHit, RawResults, count_facets,
                                   stored_meta)
 from search_index.query import FUZZY_MIN, AllOf, AnyOf, Filter, Node, Not, Words, YearRange, place_key
@@ -56,7 +56,7 @@ def schema() -> Schema:
         folded=Syllables(),
         pairs=Syllables(),
     )
-    for name in TEXT_FIELDS:
+    for name in HIT_FIELDS:
         fields[name] = STORED()
     for name in KEYED_FIELDS:
         fields[f"{name}_key"] = ID()
@@ -67,7 +67,7 @@ def document(page: IndexedPage) -> dict[str, object]:
     terms = analyze(page.text)
     doc: dict[str, object] = dict(key=page.key, doc_id=page.doc_id, page_no=page.page_no, year=page.meta.year or 0,
                                   text=page.text, exact=terms.exact, folded=terms.folded, pairs=terms.pairs)
-    for name in TEXT_FIELDS:
+    for name in HIT_FIELDS:
         doc[name] = getattr(page.meta, name)
     for name in KEYED_FIELDS:
         doc[f"{name}_key"] = place_key(getattr(page.meta, name))

@@ -83,8 +83,9 @@ def show(settings: Settings, doc_id: str, as_json: bool) -> None:
         click.echo(json.dumps({**_document_json(doc), "pages": [
             {k: v for k, v in asdict(p).items() if k != "text"} for p in pages]}, ensure_ascii=False, indent=2))
         return
-    for label, value in (("id", doc.id), ("title", doc.meta.title), ("commune", doc.meta.commune),
-                         ("district", doc.meta.district), ("province", doc.meta.province),
+    for label, value in (("id", doc.id), ("title", doc.meta.title), ("author", doc.meta.author),
+                         ("commune", f"{doc.meta.commune_type} {doc.meta.commune}".strip()),
+                         ("district", f"{doc.meta.district_type} {doc.meta.district}".strip()), ("province", doc.meta.province),
                          ("year", doc.meta.year or ""), ("kind", doc.meta.kind), ("collection", doc.meta.collection),
                          ("access", doc.meta.access), ("original", f"{doc.original_name} ({doc.media_type})"),
                          ("sha256", doc.sha256), ("status", f"{doc.status}, {doc.pages_done}/{doc.page_count} pages")):

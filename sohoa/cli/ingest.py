@@ -101,7 +101,10 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # one bad file: its own line
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access.")
+              help="CSV file, one row a document: file,title,commune,district,province,year,kind,collection,access "
+                   "(and author, commune_type, district_type).")
+@click.option("--bag", "bags", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A BagIt bag from 'sohoa export --format bag': checked, then ingested with its metadata.")
 @click.option("--allow-outside", is_flag=True,
               help="Let the manifest name files outside its own folder (../x.pdf, absolute paths).")
 @click.option("--title", help="Title of the document (tên tài liệu).")
@@ -111,6 +114,7 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--year", type=int, help="Year the document covers or was issued.")
 @click.option("--kind", type=click.Choice(KINDS), help="history, bulletin, resolution or other (default).")
 @click.option("--collection", help="Collection the document belongs to.")
+@click.option("--author", help="Who wrote or issued it (tác giả), e.g. the party committee: cited and put in the PDF.")
 @click.option("--access", type=click.Choice(ACCESS_LEVELS),
               help="public (default) or internal: internal documents are hidden from the public web pages.")
 @click.option("--force", is_flag=True, help="Redo the OCR of documents already archived.")
@@ -120,17 +124,18 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--by", "started_by", envvar="SOHOA_EDITOR", default=lambda: _user_name(), show_default="your user name",
               help="Who starts this run, recorded in the archive's provenance events (or $SOHOA_EDITOR).")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, allow_outside: bool, force: bool,
-           jobs: int | None, cluster: str | None, started_by: str, **meta_flags: object) -> ExitCode:
+def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...],
+           allow_outside: bool, force: bool, jobs: int | None, cluster: str | None, started_by: str,
+           **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
     Each document's pages are recognised in Vietnamese and stored in the archive with their text,
     word boxes and confidence. Re-running the same command finishes interrupted documents and
     skips archived ones.
     """
-    if not paths and manifest is None:
-        raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
-    jobs_list, failures = _jobs(paths, manifest, meta_flags, started_by, allow_outside=allow_outside)
+    if not paths and manifest is None and not bags:
+        raise click.UsageError("give at least one file or folder, --manifest FILE.csv or --bag DIR")
+    jobs_list, failures = _jobs(paths, manifest, bags, meta_flags, started_by, allow_outside=allow_outside)
     from ocr.doctor import check_ocr
 
     check_ocr()
@@ -151,14 +156,16 @@ def _user_name() -> str:
         return f"uid {os.getuid()}"
 
 
-def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object],
+def _jobs(paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...], meta_flags: dict[str, object],
           started_by: str, *, allow_outside: bool) -> tuple[list[Job], int]:
-    """The documents asked for (flags apply to every path; a manifest gives each its own) and how
-    many manifest rows were refused (one line each)."""
+    """The documents asked for (flags apply to every path; a manifest row or a bag gives each its
+    own) and how many manifest rows or bags were refused (one line each)."""
+    from corpus.bag import read_bag
+
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
     jobs = [Job(path, meta, given_fields(meta_flags), started_by) for path in paths]
     refused = 0
-    for row in read_manifest(manifest, allow_outside=allow_outside) if manifest else []:
+    for row in [*(read_manifest(manifest, allow_outside=allow_outside) if manifest else []), *map(read_bag, bags)]:
         if row.error:
             errors.print(f"✗ {row.error}", style="red", soft_wrap=True)
             refused += 1

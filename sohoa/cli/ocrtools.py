@@ -58,32 +58,39 @@ def _recognise(file: Path) -> str:
     return join_pages(ocr_page(source, "eval", n, options).page.text for n in range(1, source.page_count + 1))
 
 
-EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf")
+EXPORT_FORMATS = ("txt", "hocr", "alto", "pdf", "bag")
 
 
 @click.command()
 @click.argument("doc_id")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="txt", show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
-              help="File to write (txt, pdf), or folder for one file per page (hocr, alto).")
+              help="File to write (txt, pdf), or folder for one file per page (hocr, alto) with the page "
+                   "image its boxes fall on (page-0001.alto.xml and page-0001.jpg), or a new folder for a "
+                   "BagIt preservation package (bag: original, OCR, PDF, Dublin Core, provenance).")
 @click.pass_obj
 def export(settings: "Settings", doc_id: str, fmt: str, out: Path) -> None:
-    """Export a document's OCR: text, hOCR or ALTO per page, or a searchable PDF."""
-    from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_TEXT, PAGE_TEXT_LAYER, write_atomic
+    """Export a document's OCR: text, hOCR or ALTO per page, a searchable PDF, or a BagIt bag."""
+    from corpus.archive import PAGE_ALTO, PAGE_HOCR, PAGE_IMAGE, PAGE_TEXT, write_atomic
     from sohoa.cli.archive import _document, _open
 
-    page_files = {"hocr": PAGE_HOCR, "alto": PAGE_ALTO}
     archive = _open(settings)
     doc = _document(archive, doc_id)
-    _refuse_missing_pages(archive, doc, page_files.get(fmt, PAGE_TEXT_LAYER if fmt == "pdf" else PAGE_TEXT))
+    # what each format reads of every page (a PDF or a bag: the page image at least, blank pages too)
+    _refuse_missing_pages(archive, doc, {"hocr": PAGE_HOCR, "alto": PAGE_ALTO, "txt": PAGE_TEXT}.get(fmt, PAGE_IMAGE))
     if fmt == "txt":
         write_atomic(out, archive.document_text(doc.id) + "\n")
-    elif fmt in page_files:
+    elif fmt in ("hocr", "alto"):
+        from corpus.export import page_files
+
         out.mkdir(parents=True, exist_ok=True)
-        suffix = page_files[fmt].split(".", 1)[1]
-        for page in archive.catalog.pages(doc.id):
-            source = archive.page_file(doc.id, page.page_no, page_files[fmt])
-            write_atomic(out / f"page-{page.page_no:04d}.{suffix}", source.read_bytes())
+        for name, content in page_files(archive, doc, fmt):
+            write_atomic(out / name, content)
+    elif fmt == "bag":
+        from corpus.bag import write_bag
+        from sohoa.ingest import searchable_pdf_of
+
+        write_bag(archive, doc, out, archive_name=settings.archive_name, searchable_pdf=searchable_pdf_of(archive, doc))
     else:
         from sohoa.ingest import searchable_pdf_of
 
