@@ -16,7 +16,7 @@ from gtts import gTTS
 
 from tts.cache import SegmentCache
 from tts.engines import EspeakEngine
-from tts.pipeline import BulletinInfo, finish, plan
+from tts.pipeline import BulletinInfo, Publishing, finish, plan
 from tts.synthesize import synthesize_all
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "tts_data" / "chuyen-doi-so-cong-tac-dang.txt"
@@ -47,9 +47,9 @@ def main() -> None:
             t0 = time.perf_counter()
             clips = synthesize_all(p.segments, EspeakEngine(), cache, workers=2)
             t1 = time.perf_counter()
-            result = finish(p, clips, audio / p.slug, "http://localhost:8000", primary_engine="espeak")
+            result = finish(p, clips, audio / p.slug, Publishing("", local=True), primary_engine="espeak")
             t2 = time.perf_counter()
-            minutes = result.metadata["duration"] / 60
+            minutes = result.metadata.duration / 60
             rows.append((label, t1 - t0, t2 - t1, t2 - t0, minutes, sum(not c.cached for c in clips)))
     print("| run | synthesis s | assembly s | total s | audio min | total s per audio min | engine calls |")
     print("|---|---|---|---|---|---|---|")

@@ -46,7 +46,7 @@ def build(home: Path, pages: int) -> str:
         if not any(audio.glob("*/audiobook.json")):
             from tests.web_fixtures import make_bulletins
 
-            make_bulletins(audio, archive.settings.base_url)
+            make_bulletins(archive)
         return sorted(p.parent.name for p in audio.glob("*/audiobook.json"))[-1]
     finally:
         archive.close()

@@ -76,6 +76,45 @@ events = sa.Table(
 sa.Index("ix_documents_district_commune", documents.c.district, documents.c.commune)
 sa.Index("ix_events_run_id", events.c.run_id)
 
+# Opinion polls on bulletins (corpus/polls.py), migration 0004. A bulletin is named by its slug:
+# bulletins live as folders under audio/, not as catalog rows.
+polls = sa.Table(
+    "polls",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("bulletin", sa.String(100), nullable=False, index=True),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+poll_choices = sa.Table(
+    "poll_choices",
+    metadata,
+    sa.Column("poll_id", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("choice_id", sa.Integer, primary_key=True),  # 1, 2, … in the order written
+    sa.Column("label", sa.Text, nullable=False),
+)
+
+# One row per voter and poll: a second answer replaces the first. The voter is a random id the
+# browser keeps in a cookie: nothing personal is stored.
+poll_answers = sa.Table(
+    "poll_answers",
+    metadata,
+    sa.Column("poll_id", sa.Integer, sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("voter", sa.String(64), primary_key=True),
+    sa.Column("choice_id", sa.Integer, nullable=False),
+    sa.Column("answered_at", sa.String(32), nullable=False),
+)
+
+# Plays per bulletin per day (corpus/listens.py): a count, never who listened.
+listen_counts = sa.Table(
+    "listen_counts",
+    metadata,
+    sa.Column("bulletin", sa.String(100), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),  # ISO date, UTC
+    sa.Column("plays", sa.Integer, nullable=False),
+)
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -293,3 +332,5 @@ def _page_from_row(row: Any) -> Page:
         blank=bool(row["blank"]), needs_review=bool(row["needs_review"]), quality=json.loads(row["quality"]),
         steps=json.loads(row["steps"]), files=json.loads(row["files"]),
     )
+
+import corpus.revisions  # noqa: E402,F401  (its tables belong to this catalog's schema)

@@ -11,6 +11,7 @@ Vietnamese Windows); a row readable in neither is refused alone.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from sohoa.errors import InputFileError, SohoaError
 from sohoa.vietnamese import nfc
 
 COLUMNS = ("file", *META_FIELDS)
+# Optional: the name to record for the original when the file's own name is not it (an upload
+# stored under a number by `sohoa.uploads` keeps the name it was uploaded under).
+NAME_COLUMN = "original_name"
 ALIASES = {"ward": "commune", "phuong": "commune", "xa": "commune", "path": "file"}
 
 
@@ -29,10 +33,16 @@ class ManifestRow:
     meta: DocumentMeta | None
     error: str | None = None
     fields_given: frozenset[str] = frozenset()
+    original_name: str = ""
 
 
-def read_manifest(manifest: Path, *, allow_outside: bool = False) -> list[ManifestRow]:
-    """Every row, good or bad: a bad row carries its error so the rest of the batch goes on."""
+def read_manifest(manifest: Path, locate: Callable[[str], Path] | None = None, *,
+                  allow_outside: bool = False) -> list[ManifestRow]:
+    """Every row, good or bad: a bad row carries its error so the rest of the batch goes on.
+
+    ``locate`` finds the file a row names (default: relative to the manifest's folder, which the
+    file must stay inside unless ``allow_outside``); uploads use it to find files stored under
+    names of their own (``sohoa.uploads``)."""
     try:
         data = manifest.read_bytes()
     except OSError as exc:
@@ -43,7 +53,9 @@ def read_manifest(manifest: Path, *, allow_outside: bool = False) -> list[Manife
     headers = {ALIASES.get(h, h) for h in headers}
     if "file" not in headers:
         raise InputFileError(f"{manifest}: manifest has no 'file' column (columns: {', '.join(COLUMNS)})")
-    return [_parse_row(manifest, reader.line_num, row, allow_outside) for row in reader]
+    confine = locate is None and not allow_outside
+    locate = locate or (lambda name: (manifest.parent / name).resolve())
+    return [_parse_row(manifest, reader.line_num, row, locate, confine) for row in reader]
 
 
 UNREADABLE = "\x00unreadable"  # stands in for a line in no known encoding: its row is refused
@@ -68,7 +80,8 @@ def _decode_line(line: bytes) -> str | None:
     return None
 
 
-def _parse_row(manifest: Path, line: int, raw: dict[str, str | None], allow_outside: bool) -> ManifestRow:
+def _parse_row(manifest: Path, line: int, raw: dict[str, str | None], locate: Callable[[str], Path],
+               confine: bool) -> ManifestRow:
     row = {ALIASES.get((k or "").strip().lower(), (k or "").strip().lower()): nfc((v or "").strip())
            for k, v in raw.items() if k}
     where = f"{manifest.name}:{line}"
@@ -77,8 +90,8 @@ def _parse_row(manifest: Path, line: int, raw: dict[str, str | None], allow_outs
                                              "save the manifest as 'CSV UTF-8'")
     if not row.get("file"):
         return ManifestRow(line, None, None, f"{where}: no file named")
-    path = (manifest.parent / row["file"]).resolve()
-    if not allow_outside and not path.is_relative_to(manifest.parent.resolve()):
+    path = locate(row["file"])
+    if confine and not path.is_relative_to(manifest.parent.resolve()):
         return ManifestRow(line, path, None, f"{where}: {row['file']}: ngoài thư mục của bảng kê / outside the "
                                              "manifest's folder: refused (sohoa ingest --allow-outside allows it)")
     if not path.exists():
@@ -88,4 +101,4 @@ def _parse_row(manifest: Path, line: int, raw: dict[str, str | None], allow_outs
         meta = DocumentMeta.parse(**values)
     except SohoaError as exc:
         return ManifestRow(line, path, None, f"{where}: {exc}")
-    return ManifestRow(line, path, meta, fields_given=given_fields(values))
+    return ManifestRow(line, path, meta, fields_given=given_fields(values), original_name=row.get(NAME_COLUMN, ""))

@@ -19,7 +19,7 @@ from sohoa.runtime import flow_session
 from sohoa.settings import Settings
 from tts.cache import SegmentCache
 from tts.engines import Engine, SynthesisError
-from tts.pipeline import Plan, Result, finish
+from tts.pipeline import Plan, Publishing, Result, finish
 from tts.segment import Segment
 from tts.synthesize import Clip, gather_clips, synthesize_segment
 
@@ -43,33 +43,33 @@ def speak_task(segment: Segment, engine: Engine, cache: SegmentCache, fallback: 
 
 def _artifact(result: Result) -> None:
     meta = result.metadata
-    rows = "\n".join(f"| {c['title']} | {int(c['start'] // 60)}:{c['start'] % 60:04.1f} |" for c in meta["chapters"])
-    fallback = f", fallback on segments {meta['fallback_segments']}" if meta["fallback_segments"] else ""
+    rows = "\n".join(f"| {c.title} | {int(c.start // 60)}:{c.start % 60:04.1f} |" for c in meta.chapters)
+    fallback = f", fallback on segments {meta.fallback_segments}" if meta.fallback_segments else ""
     create_markdown_artifact(
-        key=f"audiobook-{meta['slug'][:50].rstrip('-')}",
-        description=f"Audiobook of {meta['title']}",
-        markdown=(f"# {meta['title']}\n\n{meta['duration'] / 60:.1f} min, {meta['segments']} segments, "
-                  f"engine **{meta['engine']}** {meta['engines']}{fallback}, {meta['lufs']} LUFS, "
-                  f"true peak {meta['true_peak']} dBTP.\n\n`{result.audio}`\n\n"
+        key=f"audiobook-{meta.slug[:50].rstrip('-')}",
+        description=f"Audiobook of {meta.title}",
+        markdown=(f"# {meta.title}\n\n{meta.duration / 60:.1f} min, {meta.segments} segments, "
+                  f"engine **{meta.engine}** {meta.engines}{fallback}, {meta.lufs} LUFS, "
+                  f"true peak {meta.true_peak} dBTP.\n\n`{result.audio}`\n\n"
                   f"| chapter | starts |\n|---|---|\n{rows}\n"),
     )
 
 
 @flow(name="audiobook", validate_parameters=False, log_prints=False)
-def audiobook_flow(plan: Plan, engine: Any, cache: Any, folder: Path, base_url: str, fallback: Any = None,
-                   fmt: str = "mp3", cover: Path | None = None, reporter: Any = None) -> Result:
+def audiobook_flow(plan: Plan, engine: Any, cache: Any, folder: Path, publishing: Any, fallback: Any = None,
+                   reporter: Any = None) -> Result:
     """``reporter`` has ``clip_done(clip)`` (typed Any: Prefect builds a schema from the signature)."""
     futures = [speak_task.submit(s, engine, cache, fallback) for s in plan.segments]
     clips = gather_clips(plan.segments, futures, reporter.clip_done if reporter else None)
-    result = finish(plan, clips, folder, base_url, fmt=fmt, cover=cover, primary_engine=engine.name)
+    result = finish(plan, clips, folder, publishing, primary_engine=engine.name)
     _artifact(result)
     return result
 
 
 def run_audiobook(settings: Settings, plan: Plan, engine: Engine, cache: SegmentCache, folder: Path,
-                  fallback: Engine | None = None, fmt: str = "mp3", cover: Path | None = None,
-                  workers: int = 2, reporter: Any = None) -> Result:
+                  publishing: Publishing, fallback: Engine | None = None, workers: int = 2,
+                  reporter: Any = None) -> Result:
     with flow_session(settings):
         runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
         return audiobook_flow.with_options(task_runner=runner)(
-            plan, engine, cache, folder, settings.base_url, fallback, fmt, cover, reporter)
+            plan, engine, cache, folder, publishing, fallback, reporter)

@@ -14,6 +14,8 @@ packages=(tesseract-ocr tesseract-ocr-vie poppler-utils ffmpeg espeak-ng qpdf
 [ "$want_test" = 1 ] && packages+=(chromium)
 # The catalog tests start a real PostgreSQL server of their own (tests/postgres.py).
 [ "$want_test" = 1 ] && packages+=(postgresql)
+# The bulletin tests decode the printed QR code with a real decoder (zbarimg).
+[ "$want_test" = 1 ] && packages+=(zbar-tools)
 
 missing=()
 for pkg in "${packages[@]}"; do

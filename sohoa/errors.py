@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     remote_service = 9  # an online service (gTTS, a Dask scheduler) failed after retries
     check_failed = 10  # the result failed its own check (audio shorter than its text, CER above the limit)
     busy = 11  # another process kept the search index's writer longer than we would wait
+    edit_conflict = 12  # a correction was made from a version someone else has since replaced
     damaged_index = 13  # the search index's files are damaged: `sohoa reindex` rebuilds it
     disk_full = 14  # no space left on the device: nothing half-written was left behind
     other_error = 15  # an internal error: a bug, reported in one line (SOHOA_DEBUG=1 shows the traceback)

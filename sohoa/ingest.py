@@ -39,6 +39,8 @@ class Job:
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     # Fields the archivist gave: on --force they replace the archived metadata, the rest is kept.
     fields_given: frozenset[str] = frozenset()
+    started_by: str = ""  # who asked for it (an editor's name, a user): in the provenance events
+    original_name: str = ""  # the original's name to record, when not the file's (an upload's own name)
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
     if todo.outcome == "forced":
         withdraw_forced(archive, [todo])
         catalog.delete_pages(doc_id)
-        catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path))
+        catalog.log_event(run_id, "force", doc_id=doc_id, original=str(job.path), by=job.started_by)
     stored = _store(archive, todo.source, todo.fingerprint)
     pages, outcome = todo.pages, todo.outcome
     if outcome == "new" and catalog.document(doc_id) is not None:
@@ -163,13 +165,14 @@ def register(archive: Archive, todo: Todo, *, run_id: str) -> Registration:
         pages, outcome = _remaining(archive, doc_id, todo.source.page_count), "resumed"
     if outcome == "new":
         catalog.add_document(Document(
-            id=doc_id, meta=job.meta, original_name=job.path.name, sha256=todo.fingerprint.sha256,
+            id=doc_id, meta=job.meta, original_name=job.original_name or job.path.name, sha256=todo.fingerprint.sha256,
             original_path=stored, media_type=todo.source.media_type, page_count=todo.source.page_count,
             status="registered"))
-        catalog.log_event(run_id, "register", doc_id=doc_id, original=str(job.path), sha256=todo.fingerprint.sha256)
+        catalog.log_event(run_id, "register", doc_id=doc_id, original=str(job.path), sha256=todo.fingerprint.sha256,
+                          by=job.started_by)
     elif outcome == "resumed":
         catalog.log_event(run_id, "resume", doc_id=doc_id, pages_done=todo.source.page_count - len(pages),
-                          pages_todo=len(pages))
+                          pages_todo=len(pages), by=job.started_by)
     archived = archived_source(archive, stored, todo.source.media_type, todo.source.page_count)
     return Registration(doc_id, outcome, archived, pages)
 

@@ -15,7 +15,9 @@ class Settings:
     database_url: str  # SQLite inside the archive unless SOHOA_DATABASE_URL says otherwise
     search_backend: str  # "whoosh" (default) or "tantivy"
     jobs: int  # pages processed at once
-    base_url: str  # where published pages and audio are reachable (QR codes, feeds)
+    # The public address of `sohoa serve` (QR codes, feeds, citations); "" when unset: the web app
+    # then answers with each request's own address and `sohoa audiobook` refuses to publish.
+    base_url: str
 
     @classmethod
     def from_env(cls, home: str | Path | None = None) -> "Settings":
@@ -25,7 +27,7 @@ class Settings:
             database_url=os.environ.get("SOHOA_DATABASE_URL") or f"sqlite:///{root / CATALOG_FILE}",
             search_backend=os.environ.get("SOHOA_SEARCH_BACKEND", "whoosh"),
             jobs=int(os.environ.get("SOHOA_JOBS") or os.cpu_count() or 1),
-            base_url=os.environ.get("SOHOA_BASE_URL", "http://localhost:8000").rstrip("/"),
+            base_url=os.environ.get("SOHOA_BASE_URL", "").strip().rstrip("/"),
         )
 
     @property

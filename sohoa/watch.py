@@ -145,7 +145,7 @@ class Watcher:
         for name in scans:
             if name in bad:
                 self._fail(report, name, [bad[name]])
-        jobs = [Job(self.inbox / n, metas.get(n, DocumentMeta())) for n in scans if n not in bad]
+        jobs = [Job(self.inbox / n, metas.get(n, DocumentMeta()), started_by="watch") for n in scans if n not in bad]
         outcomes = {Path(o.path).name: o for o in self.ingest(jobs)} if jobs else {}
         for job in jobs:
             outcome = outcomes.get(job.path.name)

@@ -86,10 +86,10 @@ def test_a_new_catalog_is_at_the_newest_revision_and_matches_the_model(catalog_u
 
 
 def _legacy_schema() -> sa.MetaData:
-    """The schema exactly as sohoa's first releases made it: today's tables minus later indexes."""
+    """The schema exactly as sohoa's first releases made it: their tables, minus later indexes."""
     legacy = sa.MetaData()
-    for table in metadata.tables.values():
-        copy = table.to_metadata(legacy)
+    for name in ("documents", "pages", "events"):  # later tables (polls, listen counts) came by migration
+        copy = metadata.tables[name].to_metadata(legacy)
         for index in list(copy.indexes):
             if index.name in ("ix_documents_district_commune", "ix_events_run_id"):
                 copy.indexes.discard(index)

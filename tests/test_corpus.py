@@ -122,3 +122,15 @@ def test_manifest_rows_carry_their_own_errors(tmp_path):
     assert good.error is None and good.meta.commune == "Cự Khối" and good.meta.year == 2010
     assert "missing.pdf: no such file" in missing.error and missing.error.startswith("box.csv:3")
     assert "year 1066 is impossible" in old.error
+    assert good.original_name == ""  # the file's own name, unless the optional column says otherwise
+
+
+def test_a_manifest_can_name_the_original_and_say_where_its_files_are(tmp_path):
+    stored = tmp_path / "0001.pdf"
+    stored.write_bytes(b"x")
+    manifest = tmp_path / "box.csv"
+    manifest.write_text("file,title,original_name\nLịch sử.pdf,Lịch sử,Lịch sử.pdf\nkhac.pdf,Khác,\n", encoding="utf-8")
+    uploaded = {"Lịch sử.pdf": stored}  # how uploads find files stored under numbers
+    found, missing = read_manifest(manifest, locate=lambda name: uploaded.get(name, tmp_path / "missing" / name))
+    assert (found.path, found.original_name, found.error) == (stored, "Lịch sử.pdf", None)
+    assert missing.error == "box.csv:3: khac.pdf: no such file"

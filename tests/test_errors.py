@@ -80,7 +80,8 @@ def test_a_local_espeak_crash_exits_as_a_failed_program_not_an_online_service(
     source = tmp_path / "ban-tin.txt"
     source.write_text("Bản tin tháng Mười Một.\n\nChi bộ thôn Đông họp định kỳ.\n", encoding="utf-8")
     with pytest.raises(SystemExit) as exit_:
-        main(["--archive", str(tmp_path / "archive"), "audiobook", str(source), "--engine", "espeak"])
+        main(["--archive", str(tmp_path / "archive"), "audiobook", str(source), "--engine", "espeak",
+              "--local", "--owner-email", "tuyengiao@example.vn"])
     assert exit_.value.code == ExitCode.child_process_error
     err = capsys.readouterr().err
     assert "segments failed" in err and "espeak-ng" in err and len(err.strip().splitlines()) == 1

@@ -91,10 +91,10 @@ def test_docs_show_and_text_read_the_archive(capsys, home, clean_box):
 
 def test_force_redoes_the_ocr_and_keeps_metadata_not_given_again(capsys, home, clean_box):
     code, out, _ = sohoa(capsys, "--archive", str(home), "ingest", "--force", str(clean_box["typewriter"]),
-                         "--kind", "resolution")
+                         "--kind", "resolution", "--by", "lan")
     assert code == 0 and "already archived" not in out
     archive = Archive.open(home)
-    assert any(e["action"] == "force" for e in archive.catalog.events())
+    assert [e["detail"]["by"] for e in archive.catalog.events() if e["action"] == "force"] == ["lan"]
     doc = next(d for d in archive.catalog.documents() if d.original_name == "typewriter.tiff")
     assert (doc.meta.kind, doc.meta.district, doc.meta.year) == ("resolution", "Vũ Thư", 1995)
 
@@ -160,13 +160,14 @@ def test_plain_functions_ingest_without_prefect(settings, scans, monkeypatch):
     assert twice.outcome == "duplicate" and not twice.has_work  # a batch does each document once
 
     hashed.clear()
-    [finished] = ingest_plainly(archive, [Job(scan)], run_id="test")
+    [finished] = ingest_plainly(archive, [Job(scan, started_by="lan")], run_id="test")
     assert hashed == [scan]  # one hash per file, from plan to finish
     doc = finished.document
     assert doc.status == "complete" and not finished.errors
     [page] = archive.catalog.pages(doc.id)
     assert error_rates(page.text, scans.truth["plain.png"][0]).cer < 0.02
     events = archive.catalog.events(doc.id)
+    assert (events[0]["action"], events[0]["detail"]["by"]) == ("register", "lan")  # who started the run
     assert events[1]["detail"]["tesseract"].startswith("5.")
     assert "vie" in events[1]["detail"]["language_data"]
     assert (archive.document_dir(doc.id) / "searchable.pdf").stat().st_size > 0

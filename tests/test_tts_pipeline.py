@@ -17,10 +17,12 @@ from tts.assemble import AudioCheckError, check_duration
 from tts.audio import loudness, probe_duration
 from tts.cache import SegmentCache
 from tts.engines import Engine, EspeakEngine, GTTSEngine
-from tts.pipeline import BulletinInfo, Result, finish, plan
+from tts.meta import AudiobookMeta
+from tts.pipeline import BulletinInfo, Publishing, Result, finish, plan
 from tts.synthesize import synthesize_all
 
 INFO = dict(issue="3", date="2023-02-15", publisher="Quận ủy Long Biên")
+SITE = "https://tuyengiao.example.vn"
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,8 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Result:
     audio = tmp_path_factory.mktemp("archive") / "audio"
     p = plan(SHORT_BULLETIN, BulletinInfo(**INFO))
     clips = synthesize_all(p.segments, EspeakEngine(), SegmentCache(audio / ".cache"), workers=2)
-    return finish(p, clips, audio / p.slug, "https://tuyengiao.example.vn", primary_engine="espeak")
+    return finish(p, clips, audio / p.slug, Publishing(SITE, owner_email="tuyengiao@example.vn"),
+                  primary_engine="espeak")
 
 
 def test_chapters_in_order(book: Result) -> None:
@@ -64,7 +67,9 @@ def test_captions_monotonic_and_cover_the_audio(book: Result) -> None:
     assert all(start < end for start, end in times)
     assert all(prev[1] == pytest.approx(cur[0], abs=0.002) for prev, cur in zip(times, times[1:]))
     assert times[-1][1] == pytest.approx(probe_duration(book.audio), abs=0.2)
-    assert "mười chín nghìn sáu trăm năm mươi" in text  # the read-aloud words, as heard
+    # The printed words, while the voice says "mười chín nghìn sáu trăm năm mươi", "quét mã kiu a".
+    assert "19.650 đảng viên" in text and "quét mã QR." in text
+    assert "mười chín nghìn" not in text and "kiu a" not in text
 
 
 def _seconds(stamp: str) -> float:
@@ -80,10 +85,10 @@ def test_feed_parses_like_a_podcast_app(book: Result) -> None:
     assert item.title == "Bản tin chuyển đổi số"
     enclosure = item.enclosures[0]
     assert enclosure.type == "audio/mpeg" and int(enclosure.length) == book.audio.stat().st_size
-    assert enclosure.href == f"https://tuyengiao.example.vn/audio/{book.folder.name}/{book.audio.name}"
-    assert item.itunes_duration == str(round(book.metadata["duration"]))
+    assert enclosure.href == f"{SITE}/audio/{book.folder.name}/{book.audio.name}"
+    assert item.itunes_duration == str(round(book.metadata.duration))
     raw = book.feed.read_text(encoding="utf-8")
-    assert f'url="https://tuyengiao.example.vn/audio/{book.folder.name}/{book.captions.name}"' in raw
+    assert f'url="{SITE}/audio/{book.folder.name}/{book.captions.name}"' in raw
     assert 'type="text/vtt"' in raw
 
 
@@ -94,12 +99,20 @@ def test_qr_and_listening_page(book: Result) -> None:
         assert img.size[0] > 100
     assert (book.folder / "qr.svg").read_text().lstrip().startswith("<?xml")
     assert book.audio.name in (book.folder / "index.html").read_text(encoding="utf-8")
+    assert book.page_url == f"{SITE}/audio/{book.folder.name}/"  # the path `sohoa serve` answers
 
 
 def test_metadata_records_engine_and_duration(book: Result) -> None:
     meta = json.loads((book.folder / "audiobook.json").read_text(encoding="utf-8"))
     assert meta["engine"] == "espeak" and meta["fallback_segments"] == []
     assert meta["duration"] == pytest.approx(probe_duration(book.audio), abs=0.2)
+    assert AudiobookMeta.read(book.folder) == book.metadata  # the typed record round-trips
+
+
+def test_title_is_spoken_once(book: Result) -> None:
+    spoken = " ".join(s.text for s in plan(SHORT_BULLETIN, BulletinInfo(**INFO)).segments)
+    assert spoken.count("Bản tin chuyển đổi số") == 1
+    assert spoken.startswith("Bản tin Quận ủy Long Biên số ba, ngày mười lăm tháng hai năm hai nghìn")
 
 
 def test_audio_far_shorter_than_text_fails_loudly() -> None:

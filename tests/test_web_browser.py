@@ -7,15 +7,13 @@ test-artifacts/web/ for a human to look at.
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ARTIFACTS
-from tests.web_fixtures import build_archive
+from tests.web_fixtures import build_archive, served
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -29,24 +27,11 @@ pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
     """The app on a free loopback port, served by uvicorn in a thread."""
-    import uvicorn
-
     from web import create_app
 
     archive, slugs = build_archive(tmp_path_factory.mktemp("web") / "archive")
-    config = uvicorn.Config(create_app(archive.settings, member_token=""), host="127.0.0.1", port=0,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", slugs
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(archive.settings, member_token="")) as base:
+        yield base, slugs
     archive.close()
 
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -46,7 +50,15 @@ Chi bộ khu dân cư số 3 họp định kỳ, bàn việc giữ gìn vệ sin
 
 ## Lịch sinh hoạt
 Ngày 15 tháng 3, các chi bộ sinh hoạt chuyên đề về chuyển đổi số. Đảng viên mang theo điện thoại.
+
+```poll
+Giờ sinh hoạt chi bộ nào thuận tiện nhất?
+- Sáng thứ Bảy
+- Tối thứ Năm
+- Chiều Chủ nhật
+```
 """
+BASE_URL = "https://bantin.example.vn"  # what the fixtures' QR codes and static feed publish
 
 
 def render_page(text: str) -> tuple[bytes, list[Word]]:
@@ -69,33 +81,45 @@ def render_page(text: str) -> tuple[bytes, list[Word]]:
 
 
 def add_document(archive: Archive, doc_id: str, meta: DocumentMeta, texts: list[str]) -> None:
-    """The search tests' document, its pages then replaced by rendered images with real word boxes."""
+    """The search tests' document, its pages then replaced by rendered images with real word boxes,
+    and those images as its original PDF (corrections rewrite the searchable PDF from it)."""
     search_fixtures.add_document(archive, doc_id, meta, texts)
+    images = []
     for page_no, text in enumerate(texts, start=1):
         jpeg, words = render_page(text)
+        images.append(Image.open(io.BytesIO(jpeg)))
         archive.save_page(
             Page(doc_id=doc_id, page_no=page_no, text=text, mean_confidence=96.0, word_count=len(words),
                  width=WIDTH, height=HEIGHT, dpi=150),
             files={"image.jpg": jpeg, "words.json": words_json(words), "text.txt": text,
                    "page.alto.xml": f"<alto><!-- {doc_id} page {page_no} --></alto>"})
+    original = archive.path(f"originals/{doc_id}.pdf")
+    original.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(original, "PDF", save_all=True, append_images=images[1:], resolution=150)
     archive.write_document_text(doc_id)
 
 
-def make_bulletins(audio: Path, base_url: str) -> list[str]:
-    """One bulletin spoken by espeak-ng, and a copy of it marked internal; returns their slugs."""
+def make_bulletins(archive: Archive, base_url: str = BASE_URL) -> list[str]:
+    """One bulletin spoken by espeak-ng with its poll, and a copy marked internal; returns their slugs."""
+    from corpus.polls import PollStore
     from tts.cache import SegmentCache
     from tts.engines import EspeakEngine
-    from tts.pipeline import BulletinInfo, finish, plan
+    from tts.pipeline import BulletinInfo, Publishing, finish, plan
     from tts.synthesize import synthesize_all
 
+    audio = archive.root / "audio"
     p = plan(BULLETIN, BulletinInfo(issue="7", date="2024-03-10", publisher="Đảng ủy phường"), markdown=True)
     clips = synthesize_all(p.segments, EspeakEngine(), SegmentCache(audio / ".cache"), workers=2)
-    public = finish(p, clips, audio / p.slug, base_url, primary_engine="espeak")
+    public = finish(p, clips, audio / p.slug, Publishing(base_url, owner_email="tuyengiao@example.vn"),
+                    primary_engine="espeak")
     internal = audio / "2024-01-05-ban-tin-noi-bo"
     shutil.copytree(public.folder, internal)
     meta = json.loads((internal / "audiobook.json").read_text("utf-8"))
     meta.update(title="Bản tin nội bộ tháng Giêng", date="2024-01-05", access="internal", slug=internal.name)
     (internal / "audiobook.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    store = PollStore(archive.catalog.engine)
+    for slug in (public.folder.name, internal.name):
+        store.sync(slug, p.polls)
     return [public.folder.name, internal.name]
 
 
@@ -106,5 +130,24 @@ def build_archive(home: Path) -> tuple[Archive, list[str]]:
     for doc_id, (meta, texts) in CORPUS.items():
         add_document(archive, doc_id, meta, texts)
         search_index.update_document(archive, doc_id)
-    slugs = make_bulletins(home / "audio", archive.settings.base_url)
+    slugs = make_bulletins(archive)
     return archive, slugs
+
+
+@contextmanager
+def served(app: object) -> Iterator[str]:
+    """``app`` on a free loopback port, served by uvicorn in a thread; yields its base URL."""
+    import uvicorn
+
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)

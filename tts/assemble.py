@@ -18,7 +18,7 @@ from tts.synthesize import Clip
 from tts.timeline import Timeline
 
 TARGET_LUFS = -16.0
-TARGET_PEAK = -2.0  # dBTP for the limiter; MP3 encoding overshoots a little, the promise is -1
+TARGET_PEAK = -2.0  # dBTP, the limiter's first ceiling; encoders overshoot it, the promise is -1
 PROMISED_PEAK = -1.0  # dBTP
 LIMITER_ALLOWANCE = 1.0  # dB the limiter takes back from speech as peaky as espeak's
 FORMATS = {"mp3": ["-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "3"],
@@ -70,10 +70,10 @@ def ffmetadata(tags: Tags, timeline: Timeline) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _chain(gain_db: float) -> str:
+def _chain(gain_db: float, ceiling_db: float) -> str:
     # Gain, then a limiter at 4x the sample rate so that it also catches inter-sample (true) peaks.
     return (f"volume={gain_db:.2f}dB,aresample={RATE * 4},"
-            f"alimiter=limit={10 ** (TARGET_PEAK / 20):.3f}:attack=2:release=10:level=false,aresample={RATE}")
+            f"alimiter=limit={10 ** (ceiling_db / 20):.3f}:attack=2:release=10:level=false,aresample={RATE}")
 
 
 def encode(wav: Path, dest: Path, tags: Tags, timeline: Timeline, cover: Path | None = None) -> tuple[float, float]:
@@ -81,7 +81,10 @@ def encode(wav: Path, dest: Path, tags: Tags, timeline: Timeline, cover: Path | 
 
     ffmpeg's ``loudnorm`` could not reach -16 LUFS on espeak's peaky voice (it stopped at -17.2,
     held back by the true-peak ceiling), so: measure, apply gain and a limiter, measure the
-    result, correct the gain (at most twice). Returns the final (LUFS, dBTP).
+    encoded result, then correct the gain for loudness and lower the limiter's ceiling by what
+    the encoder overshot (AAC at 64 kb/s adds up to ~2 dB of peaks), at most three more passes.
+    Gain and ceiling are corrected separately: lowering the gain for the peak undid the loudness
+    and the two corrections took turns. Returns the final (LUFS, dBTP).
     """
     fmt = dest.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
@@ -96,13 +99,17 @@ def encode(wav: Path, dest: Path, tags: Tags, timeline: Timeline, cover: Path | 
     tmp = dest.with_name(f".part-{dest.name}")
     try:
         integrated, _ = loudness(wav)
-        gain = TARGET_LUFS - integrated + LIMITER_ALLOWANCE
-        for _ in range(3):
-            run([*args, *maps, "-af", _chain(gain), "-ac", "1", *FORMATS[fmt], str(tmp)], "encode")
+        gain, ceiling = TARGET_LUFS - integrated + LIMITER_ALLOWANCE, TARGET_PEAK
+        for _ in range(4):
+            run([*args, *maps, "-af", _chain(gain, ceiling), "-ac", "1", *FORMATS[fmt], str(tmp)], "encode")
             integrated, peak = loudness(tmp)
-            if abs(integrated - TARGET_LUFS) <= 0.5 and peak <= PROMISED_PEAK - 0.2:
+            loud_ok, peak_ok = abs(integrated - TARGET_LUFS) <= 0.5, peak <= PROMISED_PEAK - 0.2
+            if loud_ok and peak_ok:
                 break
-            gain += TARGET_LUFS - integrated if abs(integrated - TARGET_LUFS) > 0.5 else -0.5
+            if not peak_ok:
+                ceiling -= peak - (PROMISED_PEAK - 0.2) + 0.3
+            if not loud_ok:
+                gain += TARGET_LUFS - integrated
         tmp.replace(dest)
         return integrated, peak
     finally:

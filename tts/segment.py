@@ -1,6 +1,6 @@
-"""Read-aloud text into segments an engine speaks in one request.
+"""A bulletin into segments an engine speaks in one request, each knowing its printed sentence.
 
-Sentences first, then clauses of at most ``limit`` characters (gTTS takes 100). Cuts prefer
+Printed sentences first, each turned into its read-aloud form, then clauses of that form, then clauses of at most ``limit`` characters (gTTS takes 100). Cuts prefer
 punctuation, then conjunctions, then any space: never inside a word or a number, since numbers
 are words by now. Every cut is an audible pause, so short clauses are packed together up to the
 limit: fewer requests and fewer pauses than gTTS's own splitter, which cuts at every comma.
@@ -9,6 +9,7 @@ limit: fewer requests and fewer pauses than gTTS's own splitter, which cuts at e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -28,8 +29,10 @@ class Pause(str, Enum):
 class Segment:
     index: int
     chapter: int
-    text: str
+    text: str  # what the engine speaks
     pause: Pause
+    printed: str = ""  # the printed sentence this piece is read from (what captions show)
+    sentence: int = 0  # that sentence's number: pieces of one sentence share it
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+")
@@ -96,22 +99,31 @@ def clauses(sentence: str, limit: int = 100) -> list[str]:
     return cuts[::-1]
 
 
-def segment(bulletin: Bulletin, limit: int = 100, intro: str | None = None) -> list[Segment]:
-    """Every segment of ``bulletin`` in reading order; headings open their chapters."""
+def segment(bulletin: Bulletin, limit: int = 100, intro: str | None = None,
+            say: Callable[[str], str] = str.strip) -> list[Segment]:
+    """Every segment of ``bulletin`` in reading order; headings open their chapters.
+
+    ``bulletin`` is the printed text and ``say`` turns one printed sentence into its read-aloud
+    form, so every segment keeps the sentence a reader sees. ``intro`` (series, issue, date,
+    title) stands in for a first chapter title that only repeats the bulletin's title: the
+    title is spoken once.
+    """
     out: list[Segment] = []
+    sentence_no = 0
     for number, chapter in enumerate(bulletin.chapters):
         blocks = [chapter.title, *chapter.paragraphs]
         if number == 0 and intro:
-            blocks.insert(0, intro)
+            blocks[:1] = [intro] if chapter.title == bulletin.title else [intro, chapter.title]
         for b, block in enumerate(blocks):
-            spoken = sentences(block)
-            for s, sentence in enumerate(spoken):
-                parts = clauses(sentence, limit)
+            written = sentences(block)
+            for s, printed in enumerate(written):
+                parts = [part for spoken in sentences(say(printed)) for part in clauses(spoken, limit)]
                 for p, part in enumerate(parts):
                     pause = Pause.clause
                     if p == len(parts) - 1:
                         pause = Pause.sentence
-                        if s == len(spoken) - 1:
+                        if s == len(written) - 1:
                             pause = Pause.chapter if b == len(blocks) - 1 else Pause.paragraph
-                    out.append(Segment(len(out), number, part, pause))
+                    out.append(Segment(len(out), number, part, pause, printed, sentence_no))
+                sentence_no += 1
     return out

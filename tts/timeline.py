@@ -16,7 +16,9 @@ TAIL = 0.6  # silence after the last word
 class Cue:
     start: float
     end: float
-    text: str
+    text: str  # what is spoken ("hai nghìn không trăm hai mươi ba")
+    printed: str = ""  # the printed sentence it is read from ("2023")
+    sentence: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ def build(segments: Sequence[Segment], clips: Sequence[Clip], chapter_titles: Se
         timeline.silences.append(silence)
         t += clip.duration + silence
     ends = starts[1:] + [t]
-    timeline.cues = [Cue(s, e, seg.text) for s, e, seg in zip(starts, ends, segments)]
+    timeline.cues = [Cue(s, e, seg.text, seg.printed or seg.text, seg.sentence)
+                     for s, e, seg in zip(starts, ends, segments)]
     firsts: dict[int, float] = {}
     for segment, start in zip(segments, starts):
         firsts.setdefault(segment.chapter, start)

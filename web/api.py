@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from corpus.models import Document
 from web import bulletins as store
-from web import library
+from web import library, urls
 from web.access import is_member, visible
 from web.params import PAGE_SIZE, SearchForm, int_param
 from web.render import render
@@ -95,17 +95,18 @@ def api_page(request: Request, doc_id: str, page_no: int,
     page = library.page(site, doc, page_no)
     base = library.page_url(doc.id, page_no)
     return {"doc_id": doc.id, "page_no": page_no, "text": page.text, "width": page.width, "height": page.height,
-            "mean_confidence": page.mean_confidence, "citation": library.citation(site, doc, page_no),
-            "url": site.url(base), "hits": [asdict(b) for b in library.page_boxes(site, page, q)],
+            "mean_confidence": page.mean_confidence, "citation": library.citation(doc, page_no, urls.base_url(request)),
+            "url": urls.absolute(request, base), "hits": [asdict(b) for b in library.page_boxes(site, page, q)],
             "files": {n: f"{base}/{n}" for n in page.files
                       if n in library.PAGE_DOWNLOADS or n in library.PAGE_IMAGES}}
 
 
 def _bulletin(item: store.Bulletin) -> dict[str, Any]:
-    keep = ("title", "series", "issue", "date", "publisher", "duration", "chapters", "created")
+    m = item.meta
     base = f"/audio/{item.slug}/"
-    return {"slug": item.slug, **{k: item.meta.get(k) for k in keep}, "url": base,
-            "files": {n: base + n for n in item.files()}}
+    return {"slug": item.slug, "id": m.id, "title": item.title, "series": m.series, "issue": m.issue, "date": m.date,
+            "publisher": m.publisher, "duration": m.duration, "chapters": [asdict(c) for c in m.chapters],
+            "created": m.created, "url": base, "files": {n: base + n for n in item.files()}}
 
 
 @router.get("/bulletins", summary="Bản tin, mới nhất trước / bulletins, newest first")

@@ -18,6 +18,8 @@ from sohoa.errors import BadArgsError, IndexDamagedError, NotFoundError, SohoaEr
 from sohoa.settings import Settings
 from web.access import is_member
 from web.head import HeadAsGet
+from web.params import label
+from web.sessions import same_origin
 from web.site import HERE, Site
 
 log = logging.getLogger("sohoa.web")
@@ -34,7 +36,9 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 STATUS = {NotFoundError: 404, BadArgsError: 400, IndexDamagedError: 503}
-MESSAGES = {404: "Không tìm thấy trang này / not found", 405: "Phương thức không được phép / method not allowed"}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MESSAGES = {404: "Không tìm thấy trang này", 405: "Trang này không nhận kiểu yêu cầu đó",
+            413: "Yêu cầu quá lớn", 429: "Quá nhiều yêu cầu, hãy thử lại sau ít phút"}
 
 
 def create_app(settings: Settings | None = None, member_token: str | None = None) -> FastAPI:
@@ -52,6 +56,16 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
                               "Tài liệu nội bộ chỉ hiện khi có `Authorization: Bearer <token>` thành viên.")
     app.state.site = site
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def from_this_site(request: Request, call_next):  # noqa: ANN001, ANN202
+        # A form posted from another site (CSRF) is refused before any route sees it.
+        if request.method not in SAFE_METHODS and not same_origin(
+                request.headers, request.headers.get("host", ""), site.settings.base_url):
+            log.warning("cross-site %s %s refused (Origin %s)", request.method, request.url.path,
+                        request.headers.get("origin") or request.headers.get("referer") or "missing")
+            return error_response(request, 403, "Yêu cầu không đến từ trang này / cross-site request refused")
+        return await call_next(request)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -75,22 +89,23 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code, MESSAGES.get(exc.status_code, str(exc.detail)))
+        return error_response(request, exc.status_code, MESSAGES.get(exc.status_code, "Yêu cầu không thực hiện được"))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        # Pydantic's English ("Input should be a valid integer") and the code's names stay out.
         first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
-        return error_response(request, 400, f"tham số '{where}' không hợp lệ / invalid: {first.get('msg', '')}")
+        name = str((first.get("loc") or ("", ""))[-1])
+        return error_response(request, 400, f"{label(name)} không hợp lệ: hãy kiểm tra lại địa chỉ hoặc biểu mẫu")
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
-        return error_response(request, 500, "Lỗi nội bộ / internal error")
+        return error_response(request, 500, "Máy chủ gặp lỗi; hãy thử lại sau")
 
-    from web import api, listen, members, research
+    from web import api, correct, listen, members, polls, research, review, uploads
 
-    for module in (research, listen, members, api):
+    for module in (research, listen, polls, members, api, review, correct, uploads):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet)
     return app

@@ -6,59 +6,70 @@ says ``"access": "internal"`` is treated like an internal document.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from sohoa.errors import NotFoundError
+from tts.meta import SLUG, AudiobookMeta
 from tts.publish import feed_xml
 from tts.timeline import Cue
 from web.access import visible
 from web.site import Site
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 MEDIA_TYPES = {".mp3": "audio/mpeg", ".m4b": "audio/mp4", ".vtt": "text/vtt; charset=utf-8",
-               ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}
+               ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
+               ".json": "application/json+chapters"}
 STAMP = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{3})")
+
+
+class InternalBulletin(NotFoundError):
+    """An internal bulletin asked for without the member credential: the page offers a sign-in."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"bản tin {slug[:60]} chỉ dành cho thành viên: hãy đăng nhập")
+        self.slug = slug
 
 
 @dataclass(frozen=True)
 class Bulletin:
-    slug: str
-    meta: dict
+    meta: AudiobookMeta
     folder: Path
 
     @property
+    def slug(self) -> str:
+        return self.folder.name
+
+    @property
     def title(self) -> str:
-        return str(self.meta.get("title") or self.slug)
+        return self.meta.title or self.slug
 
     @property
     def access(self) -> str:
-        return str(self.meta.get("access") or "public")
+        return self.meta.access
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        return (str(self.meta.get("date") or self.meta.get("created") or ""), self.slug)
+        return (self.meta.date or self.meta.created, self.slug)
 
     def files(self) -> dict[str, str]:
-        """The files a listener may fetch, by name: the audio, the captions, the QR code."""
-        names = [self.meta.get("file"), self.meta.get("captions"), "qr.png", "qr.svg"]
+        """The files a listener may fetch, by name: audio, captions, chapters, cover, QR code."""
+        m = self.meta
+        names = [m.file, m.captions, m.chapters_file, m.cover, "qr.png", "qr.svg"]
         return {n: MEDIA_TYPES.get(Path(n).suffix, "application/octet-stream")
-                for n in names if isinstance(n, str) and (self.folder / n).is_file()}
+                for n in names if n and "/" not in n and (self.folder / n).is_file()}
 
     def cues(self) -> list[Cue]:
-        captions = self.meta.get("captions")
-        path = self.folder / captions if isinstance(captions, str) else None
+        path = self.folder / self.meta.captions if self.meta.captions else None
         return parse_webvtt(path.read_text("utf-8")) if path and path.is_file() else []
 
 
 def _load(folder: Path) -> Bulletin | None:
     try:
-        meta = json.loads((folder / "audiobook.json").read_text("utf-8"))
-    except (OSError, ValueError):
+        meta = AudiobookMeta.read(folder)
+    except (OSError, ValueError, KeyError, TypeError):
         return None  # half-published or foreign folder: not a bulletin yet
-    return Bulletin(folder.name, meta, folder) if isinstance(meta, dict) and meta.get("file") else None
+    return Bulletin(meta, folder) if meta.file else None
 
 
 def bulletins(site: Site, member: bool) -> list[Bulletin]:
@@ -71,8 +82,10 @@ def bulletins(site: Site, member: bool) -> list[Bulletin]:
 
 def bulletin(site: Site, slug: str, member: bool) -> Bulletin:
     found = _load(site.audio_root / slug) if SLUG.fullmatch(slug) else None
-    if found is None or not visible(found.access, member):
-        raise NotFoundError(f"bản tin {slug[:60]}: không tìm thấy / not found")
+    if found is None:
+        raise NotFoundError(f"bản tin {slug[:60]}: không tìm thấy")
+    if not visible(found.access, member):
+        raise InternalBulletin(slug)
     return found
 
 
@@ -80,15 +93,13 @@ def bulletin_file(site: Site, slug: str, name: str, member: bool) -> tuple[Path,
     item = bulletin(site, slug, member)
     files = item.files()
     if name not in files:
-        raise NotFoundError(f"{name[:60]}: không tìm thấy / not found")
+        raise NotFoundError(f"{name[:60]}: không tìm thấy")
     return item.folder / name, files[name]
 
 
-def feed(site: Site, member: bool) -> bytes:
+def feed(site: Site, member: bool, base_url: str) -> bytes:
     """The podcast feed over the bulletins this request may see (rebuilt: the file on disk lists all)."""
-    items = [{**b.meta, "slug": b.slug} for b in bulletins(site, member)]
-    series = next((str(i.get("series")) for i in items if i.get("series")), "Bản tin sohoa")
-    return feed_xml(items, site.url("/audio"), series, "sohoa")
+    return feed_xml([b.meta for b in bulletins(site, member)], base_url)
 
 
 def parse_webvtt(text: str) -> list[Cue]:

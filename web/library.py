@@ -20,7 +20,7 @@ PAGE_DOWNLOADS = {PAGE_TEXT: "Văn bản (TXT)", PAGE_ALTO: "ALTO XML", PAGE_HOC
 PAGE_IMAGES = (PAGE_IMAGE, "image.png", "image.webp")
 DOC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_PAGE_NO = 100_000  # larger numbers overflow SQLite's integers; no book is that long
-NOT_FOUND = "không tìm thấy / not found"
+NOT_FOUND = "không tìm thấy"
 
 
 def document(site: Site, doc_id: str, member: bool) -> Document:
@@ -66,7 +66,7 @@ def page_url(doc_id: str, page_no: int) -> str:
     return f"/documents/{doc_id}/pages/{page_no}"
 
 
-def citation(site: Site, doc: Document, page_no: int) -> str:
+def citation(doc: Document, page_no: int, base_url: str) -> str:
     """One line a researcher pastes into a footnote: title, place, year, page, stable URL."""
     m = doc.meta
     parts = [f"“{m.title or doc.original_name}”"]
@@ -78,7 +78,7 @@ def citation(site: Site, doc: Document, page_no: int) -> str:
         parts.append(m.province)
     parts.append(str(m.year) if m.year else "không rõ năm")
     parts.append(f"trang {page_no}")
-    return ", ".join(parts) + f". {site.url(page_url(doc.id, page_no))}"
+    return ", ".join(parts) + f". {base_url}{page_url(doc.id, page_no)}"
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,21 @@ KIND_LABELS = {"history": "Lịch sử", "bulletin": "Bản tin", "resolution": 
 SORT_LABELS = {"relevance": "Phù hợp nhất", "-year": "Mới nhất", "year": "Cũ nhất"}
 
 
+# What a listener or reader calls each parameter: messages name the field, never the code's name.
+FIELD_LABELS = {"q": "Từ khóa", "district": "Huyện", "commune": "Xã", "kind": "Loại tài liệu",
+                "year_from": "Từ năm", "year_to": "Đến năm", "sort": "Cách sắp xếp", "page": "Trang",
+                "limit": "Số kết quả mỗi trang", "offset": "Vị trí bắt đầu", "page_no": "Số trang",
+                "choice": "Lựa chọn", "poll_id": "Số phiếu thăm dò", "token": "Mã thành viên"}
+
+
+def label(name: str) -> str:
+    return FIELD_LABELS.get(name, "Một giá trị trong yêu cầu")
+
+
 def text_param(value: str | None, name: str) -> str | None:
     value = nfc(value or "").strip()
     if len(value) > MAX_TEXT:
-        raise BadArgsError(f"'{name}' quá dài / too long (tối đa {MAX_TEXT} ký tự)")
+        raise BadArgsError(f"{label(name)} quá dài (tối đa {MAX_TEXT} ký tự)")
     return value or None
 
 
@@ -37,9 +48,9 @@ def int_param(value: str | None, name: str, low: int, high: int) -> int | None:
     try:
         number = int(value)
     except ValueError:
-        raise BadArgsError(f"'{name}' phải là số / must be a number, not '{value[:20]}'") from None
+        raise BadArgsError(f"{label(name)} phải là một số, không phải '{value[:20]}'") from None
     if not low <= number <= high:
-        raise BadArgsError(f"'{name}' phải từ {low} đến {high} / must be {low}–{high}")
+        raise BadArgsError(f"{label(name)} phải từ {low} đến {high}")
     return number
 
 
@@ -62,10 +73,10 @@ class SearchForm:
         this_year = dt.date.today().year
         kind = text_param(params.get("kind"), "kind")
         if kind and kind not in KINDS:
-            raise BadArgsError(f"loại '{kind}' không có / kind must be one of {', '.join(KINDS)}")
+            raise BadArgsError(f"Loại tài liệu '{kind[:20]}' không có; chọn một trong: {', '.join(KINDS)}")
         sort = (params.get("sort") or "relevance").strip()
         if sort not in SORTS:
-            raise BadArgsError(f"sắp xếp '{sort[:20]}' không có / sort must be one of {', '.join(SORTS)}")
+            raise BadArgsError(f"Cách sắp xếp '{sort[:20]}' không có; chọn một trong: {', '.join(SORTS)}")
         q = nfc(params.get("q") or "").strip()
         form = cls(
             q=q, district=text_param(params.get("district"), "district"),
@@ -76,7 +87,7 @@ class SearchForm:
             fuzzy=(params.get("fuzzy") or "") in ("1", "on", "true"),
         )
         if form.year_from and form.year_to and form.year_from > form.year_to:
-            raise BadArgsError("'year_from' lớn hơn 'year_to' / year range is reversed")
+            raise BadArgsError("'Từ năm' lớn hơn 'Đến năm': hãy đổi chỗ hai năm")
         return form
 
     @property

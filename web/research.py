@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
+from corpus.revisions import Revisions
 from search_index import SearchResults
 from sohoa.errors import NotFoundError
-from web import library
+from web import library, urls
 from web.access import is_member
 from web.bulletins import bulletins
 from web.params import PAGE_SIZE, SearchForm
@@ -54,7 +55,7 @@ def document_page(request: Request, doc_id: str, q: str = "") -> Response:
     pages = site.archive.catalog.pages(doc.id)
     return render(request, "document.html", {
         "doc": doc, "pages": pages, "q": q, "found": library.search_in(site, doc, q, member),
-        "pdf": library.searchable_pdf(site, doc) is not None})
+        "pdf": library.searchable_pdf(site, doc) is not None, "reviewed": len(Revisions(site.archive.catalog).reviewed(doc.id))})
 
 
 @router.get("/documents/{doc_id}/pages/{page_no}", response_class=HTMLResponse)
@@ -67,8 +68,8 @@ def page_viewer(request: Request, doc_id: str, page_no: int, q: str = "") -> Res
     return render(request, "page.html", {
         "doc": doc, "page": page, "q": q, "found": library.search_in(site, doc, q, member),
         "boxes": library.page_boxes(site, page, q), "text_html": library.marked_text(page.text, q),
-        "image": library.image_name(page), "citation": library.citation(site, doc, page_no),
-        "stable_url": site.url(library.page_url(doc.id, page_no)),
+        "image": library.image_name(page), "citation": library.citation(doc, page_no, urls.base_url(request)),
+        "stable_url": urls.absolute(request, library.page_url(doc.id, page_no)),
         "previous": numbers[position - 1] if position > 0 else None,
         "next": numbers[position + 1] if position + 1 < len(numbers) else None,
         "downloads": {n: label for n, label in library.PAGE_DOWNLOADS.items() if n in page.files},
@@ -99,5 +100,5 @@ def document_pdf(request: Request, doc_id: str) -> Response:
     site = site_of(request)
     path = library.searchable_pdf(site, library.document(site, doc_id, is_member(request)))
     if path is None:
-        raise NotFoundError(f"{doc_id}: chưa có PDF tìm kiếm được / no searchable PDF yet")
+        raise NotFoundError(f"{doc_id}: chưa có PDF tìm kiếm được")
     return FileResponse(path, media_type="application/pdf", filename=f"{doc_id}.pdf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ import search_index
 from corpus.archive import Archive
 from search_index.store import backend_home
 from sohoa.settings import Settings
+from web.sessions import RateLimit, ServerSecret
 
 HERE = Path(__file__).parent
 
@@ -57,19 +59,21 @@ class Site:
     archive: Archive = field(init=False)
     index: IndexHolder = field(init=False)
     templates: Jinja2Templates = field(init=False)
+    secret: ServerSecret = field(init=False)  # signs sessions; rotated by `sohoa editors rotate-secret`
+    signin_failures: RateLimit = field(default_factory=lambda: RateLimit(limit=5, window=300))
+    suggestions: RateLimit = field(default_factory=lambda: RateLimit(limit=20, window=3600))
+    # bytes one upload may carry ("Nhập tài liệu"); SOHOA_UPLOAD_LIMIT_MB, 500 MB by default
+    upload_limit: int = field(default_factory=lambda: int(os.environ.get("SOHOA_UPLOAD_LIMIT_MB") or 500) * 2**20)
 
     def __post_init__(self) -> None:
         self.archive = Archive(self.settings)
+        self.secret = ServerSecret(self.settings.home)
         self.index = IndexHolder(self.archive)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     @property
     def audio_root(self) -> Path:
         return self.settings.home / "audio"
-
-    def url(self, path: str) -> str:
-        """A stable absolute URL (citations, QR codes, feeds) under the configured base URL."""
-        return f"{self.settings.base_url}{path}"
 
     def close(self) -> None:
         self.archive.close()

@@ -110,11 +110,19 @@ def _step_label(step: dict[str, object]) -> str:
 @click.command()
 @click.argument("doc_id")
 @click.option("--page", "page_no", type=int, help="Only this page (1-based).")
+@click.option("--version", "version", type=int, help="This version of the page (1 = the OCR's; see `sohoa history`).")
 @click.pass_obj
-def text(settings: Settings, doc_id: str, page_no: int | None) -> None:
-    """Print a document's text (pages separated by form feeds)."""
+def text(settings: Settings, doc_id: str, page_no: int | None, version: int | None) -> None:
+    """Print a document's text (pages separated by form feeds), as corrected so far."""
     archive = _open(settings)
     doc = _document(archive, doc_id)
+    if version is not None:
+        from sohoa.corrections import page_version
+
+        if page_no is None:
+            raise click.UsageError("--version needs --page N")
+        click.echo(page_version(archive, doc.id, page_no, version).text)
+        return
     if page_no is None:
         click.echo(archive.document_text(doc.id))
         return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import getpass
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,9 +117,11 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
 @click.option("--jobs", type=click.IntRange(1, 64), help="Pages recognised at once (default: all cores).")
 @click.option("--cluster", envvar="SOHOA_DASK_ADDRESS", metavar="tcp://HOST:8786",
               help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
+@click.option("--by", "started_by", envvar="SOHOA_EDITOR", default=lambda: _user_name(), show_default="your user name",
+              help="Who starts this run, recorded in the archive's provenance events (or $SOHOA_EDITOR).")
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, allow_outside: bool, force: bool,
-           jobs: int | None, cluster: str | None, **meta_flags: object) -> ExitCode:
+           jobs: int | None, cluster: str | None, started_by: str, **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
     Each document's pages are recognised in Vietnamese and stored in the archive with their text,
@@ -126,7 +130,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, a
     """
     if not paths and manifest is None:
         raise click.UsageError("give at least one file or folder, or --manifest FILE.csv")
-    jobs_list, failures = _jobs(paths, manifest, meta_flags, allow_outside=allow_outside)
+    jobs_list, failures = _jobs(paths, manifest, meta_flags, started_by, allow_outside=allow_outside)
     from ocr.doctor import check_ocr
 
     check_ocr()
@@ -139,12 +143,20 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, a
     return _summarise(settings, results, done_before, failures + refused)
 
 
-def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object], *,
-          allow_outside: bool) -> tuple[list[Job], int]:
+def _user_name() -> str:
+    """Who runs the command, for the provenance events; a container's nameless uid is still a run."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, object],
+          started_by: str, *, allow_outside: bool) -> tuple[list[Job], int]:
     """The documents asked for (flags apply to every path; a manifest gives each its own) and how
     many manifest rows were refused (one line each)."""
     meta = DocumentMeta.parse(**meta_flags)  # type: ignore[arg-type]
-    jobs = [Job(path, meta, given_fields(meta_flags)) for path in paths]
+    jobs = [Job(path, meta, given_fields(meta_flags), started_by) for path in paths]
     refused = 0
     for row in read_manifest(manifest, allow_outside=allow_outside) if manifest else []:
         if row.error:
@@ -152,7 +164,7 @@ def _jobs(paths: tuple[Path, ...], manifest: Path | None, meta_flags: dict[str, 
             refused += 1
         else:
             assert row.path is not None and row.meta is not None
-            jobs.append(Job(row.path, row.meta, row.fields_given))
+            jobs.append(Job(row.path, row.meta, row.fields_given, started_by, row.original_name))
     return jobs, refused
 
 

@@ -1,4 +1,4 @@
-"""OCR tools: measure recognition against a ground truth, list pages to check, export outputs."""
+"""OCR tools: measure recognition against a ground truth, export outputs."""
 
 from __future__ import annotations
 
@@ -106,41 +106,3 @@ def _refuse_missing_pages(archive: "Archive", doc: "Document", name: str) -> Non
             f"({archive.relative(archive.page_dir(doc.id, min(absent)))}/{name}): nothing exported; "
             "see `sohoa verify` and docs/repair.md")
 
-
-@click.command()
-@click.argument("doc_id", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.pass_obj
-def review(settings: "Settings", doc_id: str | None, as_json: bool) -> None:
-    """List the pages that need a human look, with the scores that flagged them.
-
-    Also the pages where the guard stepped in (sohoa's reading was doubtful and the untouched page
-    was read again as bare Tesseract reads it): which reading was kept is in the last column.
-    """
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from sohoa.cli.archive import _document, _open
-
-    archive = _open(settings)
-    pages = (archive.catalog.pages(_document(archive, doc_id).id) if doc_id else list(archive.catalog.iter_pages()))
-    guarded = {(p.doc_id, p.page_no): step for p in pages for step in p.steps if step.get("step") == "guard"}
-    flagged = [p for p in pages if p.needs_review or (p.doc_id, p.page_no) in guarded]
-    rows = [{"doc": p.doc_id, "page": p.page_no, "confidence": p.quality.get("mean_confidence"),
-             "syllables": p.quality.get("syllable_share"), "tokens": p.quality.get("tokens", p.word_count),
-             "reasons": p.quality.get("reasons", []),
-             "guard": guarded.get((p.doc_id, p.page_no), {}).get("kept")} for p in flagged]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("Không có trang nào cần xem lại / no page needs review.")
-        return
-    table = Table("doc", "page", "conf.", "syllables", "tokens", "why", "guard kept")
-    for r in rows:
-        table.add_row(r["doc"], str(r["page"]), str(r["confidence"] if r["confidence"] is not None else "–"),
-                      str(r["syllables"] if r["syllables"] is not None else "–"), str(r["tokens"]),
-                      "; ".join(r["reasons"]) or "guard stepped in", str(r["guard"] or "–"))
-    Console(highlight=False).print(table)

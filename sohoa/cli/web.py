@@ -17,7 +17,8 @@ def serve(settings: Settings, host: str, port: int, workers: int | None) -> None
     """Serve search, page viewer and bulletins over HTTP (API docs at /api).
 
     Internal documents are shown only to members: set SOHOA_MEMBER_TOKEN to the shared member
-    code, and SOHOA_BASE_URL to the public address used in citations, QR codes and feeds.
+    code, and SOHOA_BASE_URL to the public address used in citations, QR codes and feeds
+    (unset: links take the address each request came to).
     """
     import os
 
