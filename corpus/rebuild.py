@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.archive import DOCUMENT_RECORD, PAGE_RECORD, PAGE_TEXT, Archive
+from corpus.migrations import MIGRATE_LOCK
 from corpus.records import read_document_record, read_page_record
 from sohoa.errors import BadArgsError
 from sohoa.settings import Settings
@@ -48,6 +49,7 @@ def rebuild_catalog(settings: Settings, progress: Callable[[str], None] | None =
                             - archive.kept_originals()]
     finally:
         archive.close()
+        Path(f"{building}{MIGRATE_LOCK}").unlink(missing_ok=True)
     report.kept_aside = _set_aside(catalog)
     os.replace(building, catalog)
     return report
@@ -84,13 +86,14 @@ def _originals_on_disk(archive: Archive) -> set[str]:
 
 
 def _set_aside(catalog: Path) -> Path | None:
-    if not catalog.exists():
-        return None
-    if catalog.stat().st_size == 0:
+    """Move the old catalog out of the way with its side files, an empty one's too: a write-ahead
+    log left by the lost catalog would be replayed into the new one (SQLite: "malformed")."""
+    if catalog.exists() and catalog.stat().st_size == 0:
         catalog.unlink()
+    present = [suffix for suffix in ("", *SQLITE_SIDE_FILES) if Path(f"{catalog}{suffix}").exists()]
+    if not present:
         return None
     aside = catalog.with_name(f"{catalog.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
-    for suffix in ("", *SQLITE_SIDE_FILES):
-        if Path(f"{catalog}{suffix}").exists():
-            os.replace(f"{catalog}{suffix}", f"{aside}{suffix}")
+    for suffix in present:
+        os.replace(f"{catalog}{suffix}", f"{aside}{suffix}")
     return aside

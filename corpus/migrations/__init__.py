@@ -63,6 +63,9 @@ def upgrade(engine: sa.Engine) -> None:
         command.upgrade(config, "head")
 
 
+MIGRATE_LOCK = ".migrate-lock"  # beside a SQLite catalog: CATALOG.migrate-lock
+
+
 @contextmanager
 def _migration_lock(engine: sa.Engine) -> Iterator[None]:
     """On SQLite, one migrating process at a time (PostgreSQL locks inside the transaction)."""
@@ -70,7 +73,7 @@ def _migration_lock(engine: sa.Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "a") as lock:
+    with open(f"{database}{MIGRATE_LOCK}", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

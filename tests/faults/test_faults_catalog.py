@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sohoa.errors import ExitCode
@@ -17,10 +19,22 @@ def documents(home: Path) -> dict[str, dict[str, object]]:
     return {d["id"]: d for d in json.loads(listed.stdout)}
 
 
+def copy_the_write_ahead_log(catalog: Path) -> list[Path]:
+    """Copies of the -wal and -shm files a process writing ``catalog`` has while it runs."""
+    with closing(sqlite3.connect(catalog)) as db:
+        db.execute("PRAGMA wal_autocheckpoint=0")  # the changes stay in the log
+        db.execute("VACUUM")  # every page of this catalog rewritten, into the log
+        return [Path(shutil.copy(f"{catalog}{side}", catalog.parent.with_name(f"lost{side}"))) for side in ("-wal", "-shm")]
+
+
 def test_an_emptied_catalog_is_refused_not_recreated_and_rebuilt_from_the_folder(ingested: Ingested,
                                                                                damageable: Path) -> None:
     before = documents(damageable)
-    (damageable / "catalog.sqlite").write_bytes(b"")
+    catalog = damageable / "catalog.sqlite"
+    lost_log = copy_the_write_ahead_log(catalog)
+    catalog.write_bytes(b"")
+    for side in lost_log:  # the emptied catalog's log, as a process killed while writing it leaves it
+        shutil.copy(side, f"{catalog}{side.name.removeprefix('lost')}")
     for command in (["verify"], ["docs"], ["reindex"], ["ingest", str(damageable / "originals")]):
         refused = sohoa(damageable, *command)
         assert refused.returncode == ExitCode.damaged_archive, command
@@ -34,6 +48,10 @@ def test_an_emptied_catalog_is_refused_not_recreated_and_rebuilt_from_the_folder
     assert {i: {k: d[k] for k in keep} for i, d in after.items()} == \
         {i: {k: d[k] for k in keep} for i, d in before.items()}
     assert sohoa(damageable, "verify").returncode == 0
+    # the lost catalog's log is kept aside, not left where SQLite would replay it into the new one
+    # (by hand, a log a real run left made the rebuilt catalog "malformed")
+    assert list(damageable.glob("catalog.sqlite.damaged-*-wal"))
+    assert not list(damageable.glob(".catalog.sqlite.rebuilding-*"))
     text = sohoa(damageable, "text", ingested.doc_ids[0], "--page", "2")
     assert text.returncode == 0 and text.stdout.strip()
 
