@@ -74,6 +74,7 @@ def test_reading_commands_work_on_a_read_only_archive(ingested: Ingested, tmp_pa
             ran = sohoa(ro, *command)
             assert ran.returncode == 0, (command, ran.stderr)
             assert ran.stdout.strip(), command
-        assert len(list((tmp_path / "alto").iterdir())) == 2
+        assert sorted(p.name for p in (tmp_path / "alto").iterdir()) == [  # each ALTO with the image it names
+            "page-0001.alto.xml", "page-0001.jpg", "page-0002.alto.xml", "page-0002.jpg"]
         refused = sohoa(ro, "reindex")  # a writing command: one line, not a traceback
         assert refused.returncode != 0 and "read-only" in one_line(refused)
