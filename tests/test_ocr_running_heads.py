@@ -93,6 +93,9 @@ def test_sohoa_text_leaves_heads_out_and_all_keeps_them(magazine, tmp_path: Path
 
     assert "NAM PHONG" not in text() and "NAM PHONG" not in text("--page", "2")
     assert text("--all").count("NAM PHONG") == 3 and _numbers(text("--all")) and not _numbers(text())
+    with pytest.raises(SystemExit) as done:
+        main(["--archive", str(tmp_path / "archive"), "text", "mag", "--page", "9"])
+    assert done.value.code == 8 and "no page 9" in capsys.readouterr().err
     process = subprocess.run([str(Path(sys.executable).parent / "sohoa"), "--archive", str(tmp_path / "archive"),
                               "text", "mag", "--all"], capture_output=True, text=True, timeout=120)
     assert process.returncode == 0 and process.stdout.count("NAM PHONG") == 3
