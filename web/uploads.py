@@ -26,7 +26,7 @@ from web.upload_stream import TooLarge, receive, too_large
 
 router = APIRouter(include_in_schema=False)
 # A run's state as the editor reads it (the pages keep the English state in data-state for scripts).
-STATE_LABELS = {"checking": "đang kiểm tra", "running": "đang nhập", "done": "xong", "failed": "có lỗi",
+STATE_LABELS = {"checking": "đang kiểm tra", "preview": "chờ xuất bản", "running": "đang chạy", "done": "xong", "failed": "có lỗi",
                 "partial": "xong, trừ các tệp lỗi dưới đây",
                 "refused": "không có tệp nào nhập được",
                 "interrupted": "bị ngắt: tải lại các tệp này, việc nhập tiếp tục từ trang còn dở"}
