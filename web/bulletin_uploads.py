@@ -9,6 +9,7 @@ page as an ingest, which links to the listening page when it is done.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -58,12 +59,12 @@ async def bulletin_upload(request: Request) -> Response:
     return RedirectResponse(f"/ingest/bulletin/{run.id}", status_code=303)
 
 
-def _waiting(request: Request, run_id: str) -> tuple[uploads.Run, object]:
+def _waiting(request: Request, run_id: str) -> tuple[uploads.Run, Path]:
     """A bulletin run still waiting for "Xuất bản", and its folder."""
     require_editor(request)
     folder = uploads.run_folder(site_of(request).archive, run_id)
     run = uploads.Run.load(folder) if folder else None
-    if run is None or run.kind != "audiobook":
+    if folder is None or run is None or run.kind != "audiobook":
         raise HTTPException(404)
     return run, folder
 
