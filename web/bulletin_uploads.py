@@ -8,22 +8,19 @@ page as an ingest, which links to the listening page when it is done.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from corpus.models import ACCESS_LEVELS
 from sohoa import bulletin_uploads, uploads
-from sohoa.errors import SohoaError
 from web.access import editor_of
 from web.render import render
 from web.review import require_editor, sign_in
 from web.site import site_of
-from web.upload_stream import TooLarge, receive, too_large
+from web.uploads import take_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,21 +39,12 @@ def bulletin_form(request: Request) -> Response:
 @router.post("/ingest/bulletin", response_class=HTMLResponse)
 async def bulletin_upload(request: Request) -> Response:
     editor = require_editor(request)
-    site = site_of(request)
-    limit = site.upload_limit
-    if int(request.headers.get("content-length") or 0) > limit + 2**16:
-        return _form(request, str(too_large(limit)), 413)
-    run, folder = uploads.new_run(site.archive, editor)
-    try:
-        received = await receive(request.headers.get("content-type", ""), request.stream(), folder / "quarantine", limit)
-        await run_in_threadpool(bulletin_uploads.check, site.settings, run, folder, received.files, received.fields)
-    except SohoaError as exc:  # nothing of a refused upload is kept
-        shutil.rmtree(folder, ignore_errors=True)
-        return _form(request, str(exc), 413 if isinstance(exc, TooLarge) else 400)
-    except OSError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        return _form(request, f"không lưu được tệp tải lên / cannot store the upload ({exc.strerror})", 507)
-    return RedirectResponse(f"/ingest/bulletin/{run.id}", status_code=303)
+    settings = site_of(request).settings
+    taken = await take_upload(request, editor, lambda run, folder, received: bulletin_uploads.check(
+        settings, run, folder, received.files, received.fields), _form)
+    if isinstance(taken, Response):
+        return taken
+    return RedirectResponse(f"/ingest/bulletin/{taken[0].id}", status_code=303)
 
 
 def _waiting(request: Request, run_id: str) -> tuple[uploads.Run, Path]:
