@@ -28,6 +28,7 @@ from tts.readers import read_bulletin
 
 COVER_SUFFIXES = (".jpg", ".jpeg", ".png")
 ENGINES = ("gtts", "espeak")
+PUNCTUATION = ".,;:!?…“”\"'‘’()[]|-–—*#"
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,20 @@ def marked_lines(text: str, lexicon: Lexicon) -> list[list[Words]]:
     for line in text.splitlines():
         written, read = line.split(), normalize(line, lexicon).split()
         stretches = []
-        for op, a, b, c, d in difflib.SequenceMatcher(None, written, read, autojunk=False).get_opcodes():
-            if op == "equal":
-                stretches.append(Words(" ".join(written[a:b])))
+        matcher = difflib.SequenceMatcher(None, _words(written), _words(read), autojunk=False)
+        for op, a, b, c, d in matcher.get_opcodes():
+            same = op == "equal" or [w for w in _words(written[a:b]) if w] == [w for w in _words(read[c:d]) if w]
+            if same and stretches and stretches[-1].read is None:  # one unmarked stretch, not two
+                stretches[-1] = Words(" ".join([stretches[-1].written, *written[a:b]]))
             else:
-                stretches.append(Words(" ".join(written[a:b]), " ".join(read[c:d])))
+                stretches.append(Words(" ".join(written[a:b]), None if same else " ".join(read[c:d])))
         lines.append(stretches)
     return lines
+
+
+def _words(tokens: list[str]) -> list[str]:
+    """Tokens without their punctuation: quotes and bars the voice drops are no change to proofread."""
+    return [t.strip(PUNCTUATION) for t in tokens]
 
 
 def changed_words(lines: list[list[Words]]) -> int:

@@ -26,6 +26,8 @@ def test_the_preview_marks_each_changed_stretch_with_what_is_read() -> None:
     [line] = marked_lines("Đảng bộ có 19.650 đảng viên.", Lexicon.load())
     assert Words("19.650", "mười chín nghìn sáu trăm năm mươi") in line
     assert line[0] == Words("Đảng bộ có")
+    [quoted] = marked_lines("“Chuyển đổi số” năm 2021", Lexicon.load())
+    assert quoted == [Words("“Chuyển đổi số” năm"), Words("2021", "hai nghìn không trăm hai mươi mốt")]  # quotes: no change
 
 
 @pytest.fixture(scope="module")
