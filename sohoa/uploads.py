@@ -71,6 +71,10 @@ class Run:
     exit_code: int | None = None
     finished_at: str | None = None
     pid: int | None = None
+    # ingest: `sohoa ingest --manifest`; audiobook: `sohoa audiobook` with ``command`` (sohoa.bulletin_uploads)
+    kind: str = "ingest"
+    command: list[str] = field(default_factory=list)
+    result_url: str | None = None  # an audiobook's listening page, once it is published
 
     @property
     def to_ingest(self) -> list[Item]:
@@ -200,7 +204,7 @@ def unpack_zips(uploads: list[Upload], limit: int) -> tuple[list[Upload], list[I
         try:
             kept.append(unpack_zip(upload, limit))
         except SohoaError as exc:
-            refused.append(Item(upload.name, "refused", error=_shown(str(exc), upload.stored, upload.name)))
+            refused.append(Item(upload.name, "refused", error=as_uploaded(str(exc), upload.stored, upload.name)))
     return kept, refused
 
 
@@ -210,7 +214,7 @@ def check(archive: Archive, run: Run, folder: Path, jobs: list[tuple[Job, str]],
     todos = plan(archive, [job for job, _ in jobs])
     rows = []
     for todo, (job, name) in zip(todos, jobs):
-        error = _shown(todo.error, job.path, name) if todo.error else None
+        error = as_uploaded(todo.error, job.path, name) if todo.error else None
         run.items.append(Item(name, todo.outcome, todo.doc_id, error, job.path.name))
         if todo.outcome in ("new", "resumed"):
             accepted = folder / "files" / job.path.name
@@ -231,7 +235,7 @@ def check(archive: Archive, run: Run, folder: Path, jobs: list[tuple[Job, str]],
     return run
 
 
-def _shown(line: str, stored: Path, name: str) -> str:
+def as_uploaded(line: str, stored: Path, name: str) -> str:
     """A line of the check as the editor would see it from `sohoa ingest NAME`."""
     return line.replace(str(stored), name).replace(stored.name, name)
 
@@ -247,14 +251,16 @@ def start(settings: Settings, run: Run, folder: Path) -> None:
     run.save(folder)
 
 
-def run_ingest(folder: Path) -> int:
-    """What the background process does: `sohoa ingest --manifest` over the run, its exit code
-    recorded; once everything is archived, the run's copies of the files are removed."""
+def run_command(folder: Path) -> int:
+    """What the background process does: `sohoa ingest --manifest` over the run (or, for a
+    bulletin, `sohoa audiobook`), its exit code recorded; once everything is archived, the run's
+    copies of the files are removed."""
     from sohoa.cli import main
 
     run = Run.load(folder)
+    args = run.command or ["ingest", "--manifest", str(folder / "manifest.csv"), "--by", run.started_by]
     try:
-        main(["ingest", "--manifest", str(folder / "manifest.csv"), "--by", run.started_by])
+        main(args)
         code = 0
     except SystemExit as exit_:
         code = int(exit_.code or 0)
@@ -276,6 +282,8 @@ def progress(archive: Archive, run: Run, folder: Path) -> dict[str, object]:
         documents.append({**asdict(item), "title": doc.meta.title if doc else "", "status": doc.status if doc else None,
                           "pages": [n in done for n in range(1, doc.page_count + 1)] if doc else [],
                           "url": f"/documents/{doc.id}" if doc else None})
+    if run.kind == "audiobook" and run.state == "done":
+        documents = [{**d, "title": "Nghe bản tin", "url": run.result_url} for d in documents]
     state = run.state if run.state != "running" or is_alive(run) else "interrupted"
     if state == "done" and any(i.outcome == "refused" for i in run.items):
         state = "partial"  # as `sohoa ingest` exits 7 when some files of a batch failed
@@ -293,7 +301,7 @@ def failure_lines(run: Run, folder: Path) -> list[str]:
              if line.startswith(("✗", "sohoa: lỗi", "sohoa: internal"))]
     for item in run.items:
         if item.stored:
-            lines = [_shown(line, folder / "files" / item.stored, item.name) for line in lines]
+            lines = [as_uploaded(line, folder / "files" / item.stored, item.name) for line in lines]
     return lines
 
 
@@ -319,4 +327,4 @@ def is_alive(run: Run) -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(run_ingest(Path(sys.argv[1])))
+    sys.exit(run_command(Path(sys.argv[1])))

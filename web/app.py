@@ -105,9 +105,9 @@ def create_app(settings: Settings | None = None, member_token: str | None = None
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, "Máy chủ gặp lỗi; hãy thử lại sau")
 
-    from web import api, browse, correct, iiif, listen, members, polls, research, review, uploads
+    from web import api, browse, bulletin_uploads, correct, iiif, listen, members, polls, research, review, uploads
 
-    for module in (research, browse, listen, polls, members, api, review, correct, iiif, uploads):
+    for module in (research, browse, listen, polls, members, api, review, correct, iiif, uploads, bulletin_uploads):
         app.include_router(module.router)
     app.add_middleware(HeadAsGet)
     return app

@@ -9,6 +9,8 @@ the progress page polls a JSON view of the catalog, so it can be closed and open
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,11 +24,11 @@ from web.access import editor_of
 from web.render import render
 from web.review import require_editor, sign_in
 from web.site import site_of
-from web.upload_stream import TooLarge, receive, too_large
+from web.upload_stream import Received, TooLarge, receive, too_large
 
 router = APIRouter(include_in_schema=False)
 # A run's state as the editor reads it (the pages keep the English state in data-state for scripts).
-STATE_LABELS = {"checking": "đang kiểm tra", "running": "đang nhập", "done": "xong", "failed": "có lỗi",
+STATE_LABELS = {"checking": "đang kiểm tra", "preview": "chờ xuất bản", "running": "đang chạy", "done": "xong", "failed": "có lỗi",
                 "partial": "xong, trừ các tệp lỗi dưới đây",
                 "refused": "không có tệp nào nhập được",
                 "interrupted": "bị ngắt: tải lại các tệp này, việc nhập tiếp tục từ trang còn dở"}
@@ -43,27 +45,43 @@ def upload_form(request: Request) -> Response:
     return _form(request) if editor_of(request) else sign_in(request)
 
 
+async def take_upload(request: Request, editor: str, accept: Callable[[uploads.Run, Path, Received], object],
+                      form: Callable[[Request, str, int], Response]) -> tuple[uploads.Run, Path] | Response:
+    """Stream the request's files into a new run's quarantine and let ``accept`` check them (in a
+    thread: it reads files); a refused upload leaves nothing behind and gets ``form`` again with
+    its one line. Scan and bulletin uploads both come in this way."""
+    limit = site_of(request).upload_limit
+    if int(request.headers.get("content-length") or 0) > limit + 2**16:  # the form's own fields besides
+        return form(request, str(too_large(limit)), 413)
+    run, folder = uploads.new_run(site_of(request).archive, editor)
+    try:
+        received = await receive(request.headers.get("content-type", ""), request.stream(), folder / "quarantine", limit)
+        await run_in_threadpool(accept, run, folder, received)
+    except SohoaError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return form(request, str(exc), 413 if isinstance(exc, TooLarge) else 400)
+    except OSError as exc:  # a full or read-only disk: the same, said in one line
+        shutil.rmtree(folder, ignore_errors=True)
+        return form(request, f"không lưu được tệp tải lên / cannot store the upload ({exc.strerror})", 507)
+    return run, folder
+
+
 @router.post("/ingest", response_class=HTMLResponse)
 async def upload(request: Request) -> Response:
     editor = require_editor(request)
     site = site_of(request)
-    limit = site.upload_limit
-    if int(request.headers.get("content-length") or 0) > limit + 2**16:  # the form's own fields besides
-        return _form(request, str(too_large(limit)), 413)
-    run, folder = uploads.new_run(site.archive, editor)
-    try:
-        received = await receive(request.headers.get("content-type", ""), request.stream(), folder / "quarantine", limit)
+
+    def accept(run: uploads.Run, folder: Path, received: Received) -> None:
         if not received.files:
             raise SohoaError("chưa chọn tệp nào / no file chosen")
-        files, refused = uploads.unpack_zips(received.files, limit)
+        files, refused = uploads.unpack_zips(received.files, site.upload_limit)
         jobs, more = uploads.jobs_of(files, received.fields, editor)
-    except SohoaError as exc:  # nothing of a refused upload is kept
-        shutil.rmtree(folder, ignore_errors=True)
-        return _form(request, str(exc), 413 if isinstance(exc, TooLarge) else 400)
-    except OSError as exc:  # a full or read-only disk: the same, said in one line
-        shutil.rmtree(folder, ignore_errors=True)
-        return _form(request, f"không lưu được tệp tải lên / cannot store the upload ({exc.strerror})", 507)
-    await run_in_threadpool(uploads.check, site.archive, run, folder, jobs, refused + more)
+        uploads.check(site.archive, run, folder, jobs, refused + more)
+
+    taken = await take_upload(request, editor, accept, _form)
+    if isinstance(taken, Response):
+        return taken
+    run, folder = taken
     if run.to_ingest:
         uploads.start(site.settings, run, folder)
     return RedirectResponse(f"/ingest/runs/{run.id}", status_code=303)

@@ -7,7 +7,7 @@
   const ENDED = ["done", "partial", "failed", "refused", "interrupted"];
   const STATES = JSON.parse(run.dataset.labels);
   const LABELS = {complete: "xong", registered: "đang đọc", failed: "lỗi", already: "đã có trong kho",
-                  refused: "bị từ chối", duplicate: "trùng"};
+                  refused: "bị từ chối", duplicate: "trùng", new: "đã nhận"};
 
   function show(p) {
     const state = document.getElementById("run-state");
