@@ -68,7 +68,7 @@ def run_sohoa(pdf: Path, home: Path, jobs: int) -> list[str]:
     registration = steps.register(archive, steps.plan_job(archive, steps.Job(pdf)), run_id="bench")
     options = OcrOptions()
     with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(lambda n: steps.recognise_page(archive, registration.doc_id, registration.source, n, options,
+        list(pool.map(lambda n: steps.recognize_page(archive, registration.doc_id, registration.source, n, options,
                                                    run_id="bench"), registration.pages_todo))
     steps.finish(archive, registration.doc_id, run_id="bench")
     try:

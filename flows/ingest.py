@@ -81,7 +81,7 @@ def register_task(settings: Settings, todo: service.Todo, run_id: str) -> servic
 def page_task(settings: Settings, doc_id: str, source: Any, page_no: int, options: OcrOptions, run_id: str,
               early: Any = None) -> Page:
     """``early``: the head start's reading of this page (a concurrent Future), never on a cluster."""
-    return service.recognise_page(worker_archive(settings), doc_id, source, page_no, options, run_id=run_id,
+    return service.recognize_page(worker_archive(settings), doc_id, source, page_no, options, run_id=run_id,
                                   early=early)
 
 

@@ -37,7 +37,7 @@ def lift_red_ink(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     return gray, float(np.count_nonzero(stamp)) / stamp.size
 
 
-def normalise_background(gray: np.ndarray) -> np.ndarray:
+def normalize_background(gray: np.ndarray) -> np.ndarray:
     """Divide out the paper (yellowing, stains, uneven light), then stretch the ink to black (~25 ms).
 
     The paper is the page with the text dilated away, estimated at 1/8 size.

@@ -25,7 +25,7 @@ class ErrorRates:
     words: int
 
 
-def normalise(text: str) -> str:
+def normalize(text: str) -> str:
     return " ".join(nfc(text).split())
 
 
@@ -54,7 +54,7 @@ def edit_distance(a: Sequence[object], b: Sequence[object]) -> int:
 
 def error_rates(hypothesis: str, truth: str) -> ErrorRates:
     """CER and WER of ``hypothesis`` (OCR output) against ``truth``."""
-    hyp, ref = normalise(hypothesis), normalise(truth)
+    hyp, ref = normalize(hypothesis), normalize(truth)
     char_errors = edit_distance(hyp, ref)
     hyp_words, ref_words = hyp.split(), ref.split()
     word_errors = edit_distance(hyp_words, ref_words)

@@ -129,8 +129,8 @@ def _is_bilevel(image: Image.Image) -> bool:
     """A black-and-white page, whatever mode it was stored in (1-bit, or grey/colour of only 0 and 255)."""
     if image.mode == "1":
         return True
-    colours = image.convert("L").getcolors(2) if image.mode in ("L", "P", "RGB", "LA", "RGBA") else None
-    return bool(colours) and {value for _, value in colours} <= {0, 255}
+    colors = image.convert("L").getcolors(2) if image.mode in ("L", "P", "RGB", "LA", "RGBA") else None
+    return bool(colors) and {value for _, value in colors} <= {0, 255}
 
 
 def _g4_picture(pdf: pikepdf.Pdf, image: Image.Image) -> pikepdf.Stream:

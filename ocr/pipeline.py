@@ -80,7 +80,7 @@ def encode_processed(image: np.ndarray, binary: bool = True) -> bytes:
 
 
 def ocr_page(source: Source, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
-    return recognise_page(prepare_page(source, page_no, options), doc_id, page_no, options)
+    return recognize_page(prepare_page(source, page_no, options), doc_id, page_no, options)
 
 
 def prepare_page(source: Source, page_no: int, options: OcrOptions) -> PreparedPage:
@@ -94,7 +94,7 @@ def prepare_page(source: Source, page_no: int, options: OcrOptions) -> PreparedP
     return prepared
 
 
-def recognise_page(prepared: PreparedPage, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
+def recognize_page(prepared: PreparedPage, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
     """Tesseract on a prepared page, and every file and record made from what it read."""
     gray, steps = prepared.image, prepared.steps
     height, width = gray.shape

@@ -92,7 +92,7 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
         gray = cleanup.whiten_borders(gray, borders)
         steps.append({"step": "borders", "removed": borders})
     if options.enabled("background"):
-        gray = cleanup.normalise_background(gray)
+        gray = cleanup.normalize_background(gray)
         steps.append({"step": "background"})
     dpi_stated = True
     if options.enabled("resolution") and tag != UNCHECKED:

@@ -49,10 +49,10 @@ def ocr_version(archive: Archive, page: Page) -> PageVersion:
     """Version 1 of a page as the OCR left it (stored in the catalog with the first correction)."""
     words = archive.page_words(page.doc_id, page.page_no)
     return PageVersion(page.doc_id, page.page_no, 1, page.text, words,
-                       paragraphs_of(page.text, len({w.line for w in words})), "ocr", "ocr", _recognised_at(archive, page))
+                       paragraphs_of(page.text, len({w.line for w in words})), "ocr", "ocr", _recognized_at(archive, page))
 
 
-def _recognised_at(archive: Archive, page: Page) -> str:
+def _recognized_at(archive: Archive, page: Page) -> str:
     """When the OCR read the page (its last ``ocr`` event), for the history of version 1."""
     times = [e["at"] for e in archive.catalog.events(page.doc_id) if e["action"] == "ocr" and e["page_no"] == page.page_no]
     return times[-1] if times else ""

@@ -25,7 +25,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ocr.pipeline import OcrOptions, PageOutcome, prepare_page, recognise_page
+from ocr.pipeline import OcrOptions, PageOutcome, prepare_page, recognize_page
 from ocr.sources import Source
 from sohoa import runtime
 from sohoa.ingest import Todo
@@ -89,7 +89,7 @@ class HeadStart:
                 try:
                     prepared = prepare_page(page.source, page.page_no, self.options)
                     reading.set()
-                    future.set_result(recognise_page(prepared, page.doc_id, page.page_no, self.options))
+                    future.set_result(recognize_page(prepared, page.doc_id, page.page_no, self.options))
                 except BaseException as exc:  # noqa: BLE001 - kept for the page task, which recognises the page itself
                     future.set_exception(exc)
         finally:

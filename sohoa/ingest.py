@@ -230,7 +230,7 @@ def provenance(options: OcrOptions) -> dict[str, object]:
     return {"tesseract": tesseract_version(), "language_data": language_data(options.language)}
 
 
-def recognise_page(archive: Archive, doc_id: str, source: Source, page_no: int, options: OcrOptions,
+def recognize_page(archive: Archive, doc_id: str, source: Source, page_no: int, options: OcrOptions,
                    *, run_id: str, early: Future[PageOutcome] | None = None) -> Page:
     """Recognise one page (or take ``early``, the head start's reading of it, if that succeeded)
     and archive it atomically: files, then the catalog row, then its provenance."""
@@ -298,7 +298,7 @@ def ingest_plainly(archive: Archive, jobs: Sequence[Job], options: OcrOptions | 
         errors = []
         for page_no in registration.pages_todo:
             try:
-                recognise_page(archive, registration.doc_id, registration.source, page_no, options or OcrOptions(),
+                recognize_page(archive, registration.doc_id, registration.source, page_no, options or OcrOptions(),
                                run_id=run_id)
             except Exception as exc:  # noqa: BLE001 - one failed page is reported, the others go on
                 errors.append(page_error(page_no, exc))

@@ -80,7 +80,7 @@ class _StandIn:
         self.prepared.append(page_no)
         return page_no
 
-    def recognise(self, prepared: int, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
+    def recognize(self, prepared: int, doc_id: str, page_no: int, options: OcrOptions) -> PageOutcome:
         return PageOutcome(page=None, files={"text.txt": f"page {prepared}"})  # type: ignore[arg-type]
 
 
@@ -88,7 +88,7 @@ class _StandIn:
 def stand_in(monkeypatch: pytest.MonkeyPatch) -> _StandIn:
     fake = _StandIn()
     monkeypatch.setattr(head_start, "prepare_page", fake.prepare)
-    monkeypatch.setattr(head_start, "recognise_page", fake.recognise)
+    monkeypatch.setattr(head_start, "recognize_page", fake.recognize)
     return fake
 
 
@@ -128,7 +128,7 @@ def test_an_early_page_that_failed_is_read_again_by_its_task(archive: Archive, s
     failed: Future[PageOutcome] = Future()
     failed.set_exception(RuntimeError("the head start's Tesseract was killed"))
 
-    page = ingest.recognise_page(archive, registration.doc_id, registration.source, 1, OcrOptions(),
+    page = ingest.recognize_page(archive, registration.doc_id, registration.source, 1, OcrOptions(),
                                  run_id="test", early=failed)
     assert "Đảng" in page.text and archive.catalog.page_numbers(registration.doc_id) == {1}
 

@@ -144,7 +144,7 @@ def _states(settings: Settings, doc_id: str | None = None) -> tuple[str, bool, b
 def test_a_run_killed_after_the_catalog_row_is_finished_by_the_next(settings, scans):
     scan = scans.get("killed-row.pdf", pages=2, variant="clean", seed=32)
     home = str(settings.home)
-    killed = sohoa("--archive", home, "ingest", str(scan), killed_at="sohoa.ingest:recognise_page")
+    killed = sohoa("--archive", home, "ingest", str(scan), killed_at="sohoa.ingest:recognize_page")
     assert killed.returncode == -9
     assert _states(settings) == ("registered", False, False, [])
 

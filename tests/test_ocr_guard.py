@@ -7,7 +7,7 @@ import numpy as np
 
 from ocr.geometry import turn
 from ocr.metrics import error_rates
-from ocr.pipeline import OcrOptions, recognise_page
+from ocr.pipeline import OcrOptions, recognize_page
 from ocr.preprocess import PreparedPage, prepare, to_grayscale
 from sohoa.samples import make_pages
 
@@ -22,7 +22,7 @@ def test_guard_keeps_the_bare_reading_when_preprocessing_went_wrong() -> None:
     upside_down = turn(gray, 180)  # as if the orientation step had turned an upright page
     prepared = PreparedPage(upside_down, upside_down, dpi, [{"step": "orientation", "rotated": 180}], dpi,
                             original=lambda: gray)
-    outcome = recognise_page(prepared, "doc", 1, OcrOptions())
+    outcome = recognize_page(prepared, "doc", 1, OcrOptions())
     (guard,) = [s for s in outcome.page.steps if s["step"] == "guard"]
     assert guard["kept"] == "bare" and guard["bare"]["confidence"] > guard["sohoa"]["confidence"]  # type: ignore[index]
     assert error_rates(outcome.page.text, truth).cer < 0.02 and not outcome.page.needs_review
@@ -34,6 +34,6 @@ def test_a_page_that_reads_well_is_not_read_twice() -> None:
     asked = []
     prepared = prepare(gray, dpi)
     prepared.original = lambda: asked.append(1) or gray  # type: ignore[func-returns-value]
-    outcome = recognise_page(prepared, "doc", 1, OcrOptions())
+    outcome = recognize_page(prepared, "doc", 1, OcrOptions())
     assert not asked and "guard" not in [s["step"] for s in outcome.page.steps]
     assert error_rates(outcome.page.text, truth).cer < 0.02

@@ -132,7 +132,7 @@ def test_searchable_pdf_from_images_and_review_of_a_garbled_page(tmp_path: Path,
     assert "quick brown fox" in text
 
 
-def test_eval_ocr_recognises_a_scan(skewed_typewriter, tmp_path: Path) -> None:
+def test_eval_ocr_recognizes_a_scan(skewed_typewriter, tmp_path: Path) -> None:
     pdf, _, _, truth = skewed_typewriter
     (tmp_path / "truth.txt").write_text("\f".join(truth), encoding="utf-8")
     result = subprocess.run([".venv/bin/sohoa", "eval-ocr", str(pdf), str(tmp_path / "truth.txt"), "--max-cer", "0.02"],

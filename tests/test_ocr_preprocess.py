@@ -75,10 +75,10 @@ def test_preprocessing_costs_well_under_a_tesseract_run() -> None:
     assert time.perf_counter() - start < 1.5  # measured about 0.3 s on an idle core; tesseract takes 2-4 s
 
 
-def test_background_normalisation_darkens_faded_ink_on_yellow_paper() -> None:
+def test_background_normalization_darkens_faded_ink_on_yellow_paper() -> None:
     page = make_pages(pages=1, font="typewriter", variant="aged", seed=1)[0]
     gray = np.asarray(page.image.convert("L"))
-    flat = cleanup.normalise_background(gray)
+    flat = cleanup.normalize_background(gray)
     assert np.percentile(gray, 1) > 100  # faded: even the darkest ink is grey
     assert np.percentile(flat, 1) < 40 and np.median(flat) > 245
 
@@ -128,7 +128,7 @@ def _ink_width_of_first_line(image: Image.Image) -> int:
 
 def test_level_then_measure_leaves_no_skew() -> None:
     page = make_pages(pages=1, variant="skewed", seed=3)[0]
-    gray = cleanup.normalise_background(np.asarray(page.image.convert("L")))
+    gray = cleanup.normalize_background(np.asarray(page.image.convert("L")))
     levelled = geometry.level(gray, geometry.skew_angle(geometry.ink_mask(gray, 0.25)))
     assert abs(geometry.skew_angle(geometry.ink_mask(levelled, 0.25))) <= 0.3
     assert cv2.countNonZero(255 - levelled) > 0

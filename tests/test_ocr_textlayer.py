@@ -60,7 +60,7 @@ def _boxes(pdf: bytes) -> tuple[tuple[float, float], list[tuple[str, float, floa
 
 
 @pytest.fixture(scope="module")
-def recognised(tmp_path_factory: pytest.TempPathFactory) -> PageTable:
+def recognized(tmp_path_factory: pytest.TempPathFactory) -> PageTable:
     """Half a rendered A4 page at 300 dpi, read by Tesseract into TSV."""
     folder = tmp_path_factory.mktemp("textlayer")
     page = render_pages(PARAGRAPHS * 2, pages=1, title="LỊCH SỬ ĐẢNG BỘ")[0]
@@ -70,23 +70,23 @@ def recognised(tmp_path_factory: pytest.TempPathFactory) -> PageTable:
     return read_tsv((folder / "out.tsv").read_text(encoding="utf-8"))
 
 
-def test_layer_reads_back_as_the_page_text(recognised: PageTable) -> None:
-    layer = text_layer_pdf(recognised, 300)
+def test_layer_reads_back_as_the_page_text(recognized: PageTable) -> None:
+    layer = text_layer_pdf(recognized, 300)
 
     read_back = _poppler("pdftotext", layer, "-raw", "-enc", "UTF-8")
-    assert " ".join(read_back.split()) == " ".join(text_of(recognised).split())
+    assert " ".join(read_back.split()) == " ".join(text_of(recognized).split())
     assert "Nghĩa" in read_back and "được" in read_back
     # line by line, in reading order
     assert [line for line in read_back.strip().splitlines() if line] == \
-        [line for line in text_of(recognised).splitlines() if line]
+        [line for line in text_of(recognized).splitlines() if line]
 
 
-def test_each_word_covers_its_box_on_its_line(recognised: PageTable) -> None:
-    (width, height), words = _boxes(text_layer_pdf(recognised, 300))
+def test_each_word_covers_its_box_on_its_line(recognized: PageTable) -> None:
+    (width, height), words = _boxes(text_layer_pdf(recognized, 300))
     scale = 72 / 300
 
     assert (width, height) == pytest.approx((2480 * scale, 1754 * scale), abs=0.01)  # half an A4 page
-    ocr_words = words_of(recognised)
+    ocr_words = words_of(recognized)
     assert [w[0] for w in words] == [w.text for w in ocr_words]
     for (_, x0, y0, x1, y1), (_, next_x0, *_), word in zip(words, [*words[1:], ("", 0.0)], ocr_words):
         line = [w for w in ocr_words if w.line == word.line]
@@ -99,8 +99,8 @@ def test_each_word_covers_its_box_on_its_line(recognised: PageTable) -> None:
         assert (y0, y1) == pytest.approx((top * scale, bottom * scale), abs=0.05)
 
 
-def test_the_text_is_invisible(recognised: PageTable) -> None:
-    layer = text_layer_pdf(recognised, 300)
+def test_the_text_is_invisible(recognized: PageTable) -> None:
+    layer = text_layer_pdf(recognized, 300)
 
     with pikepdf.open(io.BytesIO(layer)) as pdf:
         content = pdf.pages[0].Contents.read_bytes().decode("ascii")

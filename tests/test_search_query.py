@@ -18,7 +18,7 @@ def test_analysis_keeps_short_vietnamese_words_and_folds_marks() -> None:
     assert terms.pairs[0] == "dang_bo"
 
 
-def test_nfd_capitals_and_old_tone_placement_analyse_alike() -> None:
+def test_nfd_capitals_and_old_tone_placement_analyze_alike() -> None:
     nfd = unicodedata.normalize("NFD", "LỊCH SỬ hoà")
     assert analyze(nfd).exact == analyze("lịch sử hòa").exact
 

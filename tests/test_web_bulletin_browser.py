@@ -169,7 +169,7 @@ def test_sign_in_from_an_internal_bulletins_qr_link_lands_back_on_it(server, pho
     tab.wait_for_function("() => document.getElementById('player').readyState >= 1")
 
 
-def test_an_editor_signs_in_from_the_bulletin_and_sees_the_organisers_figures(server, phone) -> None:  # noqa: ANN001
+def test_an_editor_signs_in_from_the_bulletin_and_sees_the_organizers_figures(server, phone) -> None:  # noqa: ANN001
     base, slugs = server
     tab = phone()
     tab.goto(f"{base}/audio/{slugs[1]}/")

@@ -145,7 +145,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, b
     work = [t for t in todos if t.has_work]
     # Nothing to do: do not pay for starting Prefect.
     results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
-    return _summarise(settings, results, done_before, failures + refused)
+    return _summarize(settings, results, done_before, failures + refused)
 
 
 def _user_name() -> str:
@@ -189,7 +189,7 @@ def _run_flow(settings: Settings, work: list[Todo], cluster: str | None) -> list
                                     cluster=cluster, early=early)
 
 
-def _summarise(settings: Settings, results: list[DocumentResult], done_before: list[Document], failures: int) -> ExitCode:
+def _summarize(settings: Settings, results: list[DocumentResult], done_before: list[Document], failures: int) -> ExitCode:
     """One closing line; non-zero if anything failed."""
     failures += sum(not r.ok for r in results)
     if any(f"[Errno {errno.ENOSPC}]" in error for r in results for error in r.errors):

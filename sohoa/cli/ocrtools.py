@@ -38,7 +38,7 @@ def eval_ocr(file: Path, ground_truth: Path, max_cer: float | None) -> ExitCode 
     from ocr.metrics import error_rates
 
     truth = _read_text(ground_truth)
-    hypothesis = _read_text(file) if file.suffix.lower() in TEXT_SUFFIXES else _recognise(file)
+    hypothesis = _read_text(file) if file.suffix.lower() in TEXT_SUFFIXES else _recognize(file)
     rates = error_rates(hypothesis, truth)
     click.echo(f"CER {rates.cer:.2%}  ({rates.char_errors} / {rates.chars} ký tự / characters)")
     click.echo(f"WER {rates.wer:.2%}  ({rates.word_errors} / {rates.words} từ / words)")
@@ -47,7 +47,7 @@ def eval_ocr(file: Path, ground_truth: Path, max_cer: float | None) -> ExitCode 
     return None
 
 
-def _recognise(file: Path) -> str:
+def _recognize(file: Path) -> str:
     """OCR a scan with sohoa's pipeline (no archive): pages joined by form feeds."""
     from corpus.archive import join_pages
     from ocr.pipeline import OcrOptions, ocr_page

@@ -58,8 +58,8 @@ def aged(image: Image.Image, rng: np.random.Generator) -> Image.Image:
     paper = np.array([236.0, 224.0, 188.0], dtype=np.float32) - 18.0 * _smooth_field(rng, size, 5)[..., None]
     stain = _stains(rng, size, int(rng.integers(2, 5)))[..., None]
     paper = paper * (1 - 0.6 * stain) + np.array([170.0, 130.0, 70.0], dtype=np.float32) * (0.6 * stain)
-    ink_colour = np.array([55.0, 45.0, 40.0], dtype=np.float32)
-    rgb = paper * (1 - ink[..., None]) + ink_colour * ink[..., None]
+    ink_color = np.array([55.0, 45.0, 40.0], dtype=np.float32)
+    rgb = paper * (1 - ink[..., None]) + ink_color * ink[..., None]
     rgb += rng.normal(0, 6, rgb.shape[:2]).astype(np.float32)[..., None]
     return Image.fromarray(rgb.clip(0, 255).astype(np.uint8), "RGB")
 
