@@ -118,6 +118,53 @@ listen_counts = sa.Table(
     sa.Column("plays", sa.Integer, nullable=False),
 )
 
+
+# Corrections (corpus/revisions.py), migration 0003: editors, every version of a page (the OCR's
+# is version 1), who checked a page, and readers' suggestions.
+def _doc() -> sa.ForeignKey:
+    return sa.ForeignKey("documents.id", ondelete="CASCADE")
+
+
+editors = sa.Table(
+    "editors", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("code_hash", sa.Text, nullable=False),  # corpus.editors: scrypt, salted
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+page_versions = sa.Table(
+    "page_versions", metadata,
+    sa.Column("doc_id", sa.String(32), _doc(), primary_key=True),
+    sa.Column("page_no", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("words", sa.Text, nullable=False),  # words.json of this version
+    sa.Column("paragraphs", sa.Text, nullable=False),  # the paragraph of each line, 1-based
+    sa.Column("author", sa.String(64), nullable=False),  # "ocr" for version 1
+    sa.Column("action", sa.String(16), nullable=False),  # ocr | correct | revert | import | suggestion
+    sa.Column("at", sa.String(32), nullable=False),
+)
+page_reviews = sa.Table(
+    "page_reviews", metadata,
+    sa.Column("doc_id", sa.String(32), _doc(), primary_key=True),
+    sa.Column("page_no", sa.Integer, primary_key=True),
+    sa.Column("reviewer", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # checked (no change) | corrected
+    sa.Column("at", sa.String(32), nullable=False),
+)
+suggestions = sa.Table(
+    "suggestions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("doc_id", sa.String(32), _doc(), nullable=False),
+    sa.Column("page_no", sa.Integer, nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("before", sa.Text, nullable=False),
+    sa.Column("after", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),  # pending | accepted | rejected
+    sa.Column("at", sa.String(32), nullable=False),  # no author, no address: anonymous by design
+    sa.Column("decided_by", sa.String(64)),
+)
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -335,5 +382,3 @@ def _page_from_row(row: Any) -> Page:
         blank=bool(row["blank"]), needs_review=bool(row["needs_review"]), quality=json.loads(row["quality"]),
         steps=json.loads(row["steps"]), files=json.loads(row["files"]),
     )
-
-import corpus.revisions  # noqa: E402,F401  (its tables belong to this catalog's schema)

@@ -15,7 +15,7 @@ import secrets
 import sqlalchemy as sa
 
 from corpus.catalog import Catalog, now
-from corpus.revisions import editors
+from corpus.catalog import editors
 from sohoa.errors import BadArgsError, NotFoundError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")

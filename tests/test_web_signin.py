@@ -99,7 +99,7 @@ def test_a_removed_editor_is_signed_out_at_once(client: TestClient) -> None:
 
 
 def test_reports_are_rate_limited_and_store_nothing_personal(client: TestClient) -> None:
-    from corpus.revisions import suggestions
+    from corpus.catalog import suggestions
 
     site = client.app.state.site
     form = {"before": "hợp tác xã", "after": "hợp tác xã nông nghiệp"}
