@@ -227,6 +227,13 @@ class Archive:
         """The whole document's text as the catalog holds it: pages in order, joined by join_pages."""
         return join_pages(p.text for p in self.catalog.pages(doc_id))
 
+    def reading_text(self, doc_id: str) -> str:
+        """The document's text as read aloud and searched: without its running heads and page numbers
+        (corpus.running_heads), which stay in document_text and the page files."""
+        from corpus.running_heads import reading_texts
+
+        return join_pages(reading_texts([p.text for p in self.catalog.pages(doc_id)]))
+
     def write_document_text(self, doc_id: str) -> Path:
         target = self.document_text_path(doc_id)
         write_atomic(target, self.document_text(doc_id))

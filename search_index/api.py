@@ -6,8 +6,12 @@ import importlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import groupby
+from operator import attrgetter
 
 from corpus.archive import Archive
+from corpus.models import DocumentMeta, Page
+from corpus.running_heads import reading_texts
 from search_index.backend import Backend, IndexedPage
 from search_index.models import SearchRequest, SearchResults
 from search_index.searching import SearchIndex, _empty
@@ -69,14 +73,21 @@ def document_pages(archive: Archive, doc_id: str) -> list[IndexedPage]:
     doc = archive.catalog.document(doc_id)
     if doc is None:
         return []
-    return [IndexedPage(doc_id, p.page_no, p.text, doc.meta) for p in archive.catalog.pages(doc_id)]
+    return _reading_pages(doc_id, archive.catalog.pages(doc_id), doc.meta)
 
 
 def all_pages(archive: Archive) -> Iterator[IndexedPage]:
     metas = {d.id: d.meta for d in archive.catalog.documents()}
-    for page in archive.catalog.iter_pages():
-        if page.doc_id in metas:
-            yield IndexedPage(page.doc_id, page.page_no, page.text, metas[page.doc_id])
+    for doc_id, pages in groupby(archive.catalog.iter_pages(), key=attrgetter("doc_id")):
+        if doc_id in metas:
+            yield from _reading_pages(doc_id, list(pages), metas[doc_id])
+
+
+def _reading_pages(doc_id: str, pages: list[Page], meta: DocumentMeta) -> list[IndexedPage]:
+    """A document's pages as searched: running heads and page numbers left out of the text (and so
+    of the hits and snippets), as they are of the text read aloud (corpus.running_heads)."""
+    texts = reading_texts([p.text for p in pages])
+    return [IndexedPage(doc_id, p.page_no, text, meta) for p, text in zip(pages, texts)]
 
 
 @contextmanager

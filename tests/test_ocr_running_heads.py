@@ -1,5 +1,5 @@
 """Running heads and page numbers: kept in each page's OCR, left out of the reading text
-(``ocr.running_heads``, ``sohoa text``), kept by ``sohoa text --all``."""
+(``corpus.running_heads``: ``sohoa text``, search, audiobooks), kept by ``sohoa text --all``."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from PIL import ImageDraw, ImageFont
 
 from corpus.archive import Archive
 from corpus.models import Document, DocumentMeta
+from corpus.running_heads import PAGE_NUMBER, find_running_lines, reading_texts
 from ocr.metrics import error_rates
 from ocr.pipeline import OcrOptions, PageOutcome, ocr_page
-from ocr.running_heads import PAGE_NUMBER, find_running_lines, reading_texts
 from ocr.sources import open_source
 from sohoa.cli import main
 from sohoa.samples import make_pages
@@ -42,6 +42,26 @@ def test_lines_printed_once_and_one_page_documents_keep_everything() -> None:
     pages = ["QUYẾT ĐỊNH\nVề việc thành lập\nĐiều 1. Nay thành lập ban.\nGIÁM ĐỐC",
              "Điều 2. Ban có nhiệm vụ\nĐiều 3. Các ông bà\nchịu trách nhiệm thi hành.\nNơi nhận: Như điều 3"]
     assert find_running_lines(pages) == [set(), set()]
+
+
+def test_search_and_the_read_aloud_text_leave_the_heads_out_and_the_page_keeps_them(tmp_path: Path) -> None:
+    import search_index
+    from tests.search_fixtures import add_document
+
+    archive = Archive.open(tmp_path / "archive")
+    bodies = ["Khi đăng cái thơ của ông\nnày, phải có lời văn đưa\nđể độc giả hiểu rõ.",
+              "Chương hai mở đầu\nbằng một lời văn khác\nvề những điều ông viết.",
+              "Trang cuối kể lại\ncâu chuyện bằng lời văn\ncủa người đương thời."]
+    pages = [f"{HEAD.format(12)}\n{body}\n- {n} -" for n, body in zip((3, 4, 5), bodies)]
+    add_document(archive, "namphong", DocumentMeta(title="Tạp chí", kind="other"), pages)
+    search_index.update_document(archive, "namphong")
+
+    assert search_index.search(archive, "\"nam phong\"").total_pages == 0  # only ever in the running head
+    hits = search_index.search(archive, "lời văn").documents[0].pages
+    assert len(hits) == 3 and all("NAM PHONG" not in hit.snippet_html for hit in hits)
+    assert "NAM PHONG" not in archive.reading_text("namphong") and "- 4 -" not in archive.reading_text("namphong")
+    assert archive.document_text("namphong").count("NAM PHONG") == 3  # the page text keeps what was printed
+    archive.close()
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def text(settings: Settings, doc_id: str, page_no: int | None, version: int | No
     """Print a document's reading text as corrected so far (pages separated by form feeds): without
     the running heads and page numbers that repeat at the pages' tops and bottoms, unless --all."""
     from corpus.archive import join_pages
-    from ocr.running_heads import reading_texts
+    from corpus.running_heads import reading_texts
 
     archive = _open(settings)
     doc = _document(archive, doc_id)

@@ -59,7 +59,7 @@ def _document_text(settings: Settings, doc_id: str) -> tuple[str, DocumentMeta]:
         doc = archive.catalog.document(doc_id)
         if doc is None:
             raise NotFoundError(f"không có tài liệu / no document {doc_id}")
-        text = archive.document_text(doc_id)  # form feeds end lines as newlines do
+        text = archive.reading_text(doc_id)  # no running heads; form feeds end lines as newlines do
         return text, doc.meta
     finally:
         archive.close()

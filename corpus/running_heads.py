@@ -1,5 +1,6 @@
 """Running heads and page numbers: the short lines at a page's top and bottom that repeat from
-page to page, told apart from the text so that reading (``sohoa text``) skips them.
+page to page, told apart from the text so that reading (``sohoa text``, search, audiobooks of an
+archived document) skips them.
 
 They stay in every page's OCR (text.txt, hOCR, ALTO: what was printed); only the reading text
 leaves them out. A line counts when it is one of the first or last ``EDGE_LINES`` lines of its
