@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -64,8 +65,15 @@ class PrefectApi:
         request = urllib.request.Request(f"{self.url}{path}", method="GET" if body is None else "POST",
                                          data=None if body is None else json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=20) as answer:
-            return json.load(answer)
+        # Prefect's own client (and so its UI) retries 429/502/503: a busy server's SQLite answers 503.
+        for attempt in range(6):
+            try:
+                with urllib.request.urlopen(request, timeout=20) as answer:
+                    return json.load(answer)
+            except urllib.error.HTTPError as error:
+                if error.code not in (429, 502, 503) or attempt == 5:
+                    raise
+                time.sleep(2 ** attempt)
 
     def deployments(self) -> dict[str, dict]:
         return {d["name"]: d for d in self.call("/deployments/filter", {})}
@@ -76,7 +84,6 @@ class PrefectApi:
         wait_for(lambda: self.state(run["id"])["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"), 600,
                  f"the {deployment['name']} run to end")
         return self.call(f"/flow_runs/{run['id']}")
-
 
     def state(self, run_id: str) -> dict:
         return self.call(f"/flow_runs/{run_id}")["state"]
