@@ -11,6 +11,7 @@ import pytest
 
 import search_index
 from corpus import Archive, Word
+from corpus.catalog import editors
 from corpus.editors import add_editor, check_editor
 from corpus.revisions import Revisions
 from ocr.alto import alto_lines
@@ -164,8 +165,6 @@ def test_the_cli_reads_back_corrected_alto_files(archive: Archive, tmp_path: Pat
 
 
 def test_editor_codes_are_stored_hashed(archive: Archive) -> None:
-    from corpus.revisions import editors
-
     with archive.catalog.engine.connect() as conn:
         stored = conn.execute(editors.select()).first().code_hash
     assert CODE not in stored and stored.startswith("scrypt$")
