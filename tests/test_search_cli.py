@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from sohoa.cli import main
-from search_fixtures import backend, build_archive  # noqa: F401
+from corpus import Archive
+from corpus.models import DocumentMeta
+from search_fixtures import add_document, backend, build_archive  # noqa: F401
 
 SOHOA = Path(sys.executable).parent / "sohoa"
 
@@ -35,6 +38,17 @@ def test_search_prints_documents_snippets_and_facets(home: str, capsys: pytest.C
     assert "2 trang trong 2 tài liệu / 2 pages in 2 documents" in out
     assert "Lịch sử Đảng bộ xã Cự Khối" in out and "tr. 1:" in out
     assert "huyện/district: Long Biên (2)" in out
+
+
+def test_a_snippet_across_the_pages_lines_prints_on_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import search_index
+
+    archive = Archive.open(tmp_path / "archive")
+    add_document(archive, "chithi", DocumentMeta(title="Chỉ thị"), ["Báo cáo kết quả với Ủy ban để theo\ndõi, chỉ đạo."])
+    search_index.update_document(archive, "chithi")
+    archive.close()
+    code, out, _ = run(capsys, "--archive", str(tmp_path / "archive"), "search", "chi dao")
+    assert code == 0 and "   tr. 1: Báo cáo kết quả với Ủy ban để theo dõi, chỉ đạo.\n" in click.unstyle(out)
 
 
 def test_search_json_has_boxes_and_filters(home: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,7 +42,7 @@ def render(results: SearchResults) -> str:
                      + f"{' (nội bộ/internal)' if doc.access == 'internal' else ''} — {doc.matching_pages} trang/pages")
         for page in doc.pages:
             text = _MARK.sub(lambda m: click.style(m.group(1), fg="yellow", bold=True), page.snippet_html)
-            lines.append(f"   tr. {page.page_no}: {html.unescape(text)}")
+            lines.append(f"   tr. {page.page_no}: {' '.join(html.unescape(text).split())}")  # the page's line breaks: one line
     for name, label in FACET_LABELS.items():
         values = results.facets.get(name) or []
         if values:
