@@ -68,3 +68,19 @@ def test_the_home_page_says_what_the_archive_holds(client: TestClient) -> None:
     assert holdings is not None
     assert "<strong>2</strong> tài liệu" in holdings[1] and "Lịch sử Đảng bộ xã Cự Khối" in holdings[1]
     assert 'href="/documents"' in holdings[1]
+
+
+def test_documents_that_name_only_their_commune_are_browsed_from_it(tmp_path) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient as Client
+
+    from corpus import Archive
+    from corpus.models import DocumentMeta
+    from search_fixtures import add_document
+    from web import create_app
+
+    archive = Archive.open(tmp_path / "archive")
+    add_document(archive, "chithi", DocumentMeta(title="Chỉ thị về thuế điện tử", commune="Tây Hồ"), ["Chỉ thị."])
+    with Client(create_app(archive.settings)) as fresh:
+        commune_page = fresh.get(_links(fresh.get("/documents", headers=HTML).text, "Xã / phường")["Tây Hồ"]).text
+    archive.close()
+    assert _titles(commune_page) == ["Chỉ thị về thuế điện tử"]

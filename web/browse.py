@@ -54,9 +54,16 @@ class Filter:
         return "/documents?" + urlencode({f.name: v for f in fields(chosen) if (v := getattr(chosen, f.name)) is not None})
 
 
+def place_level(docs: list[Document], chosen: Filter) -> str | None:
+    """The next place level to browse by: the broadest not chosen yet that some document names (an
+    archive whose documents give only the commune starts there)."""
+    return next((level for level in PLACE if getattr(chosen, level) is None
+                 and any(getattr(d.meta, level) for d in docs)), None)
+
+
 def facets(docs: list[Document], chosen: Filter) -> dict[str, list[tuple[object, int]]]:
     """The next step of each way to browse, with how many documents each leads to."""
-    place = next((level for level in PLACE if getattr(chosen, level) is None), None)
+    place = place_level(docs, chosen)
     counts = {
         "place": Counter(getattr(d.meta, place) for d in docs if getattr(d.meta, place)) if place else Counter(),
         "time": Counter((d.meta.year if chosen.decade else d.meta.year // 10 * 10) for d in docs if d.meta.year)
@@ -88,5 +95,5 @@ def documents_page(request: Request) -> Response:
     return render(request, "documents.html", {
         "chosen": chosen, "facets": facets(docs, chosen), "total": len(docs), "page": page,
         "docs": docs[(page - 1) * PER_PAGE:page * PER_PAGE], "pages": max(1, -(-len(docs) // PER_PAGE)),
-        "place_level": next((level for level in PLACE if getattr(chosen, level) is None), None),
+        "place_level": place_level(docs, chosen),
         "kind_labels": KIND_LABELS})
