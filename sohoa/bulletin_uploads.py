@@ -19,7 +19,8 @@ from corpus.archive import Archive
 from corpus.models import ACCESS_LEVELS
 from sohoa.errors import BadArgsError, InputFileError
 from sohoa.settings import Settings
-from sohoa.uploads import Item, Run, Upload, as_uploaded
+from sohoa.runs import Item, Run
+from sohoa.uploads import Upload, as_uploaded
 from tts.cover import prepare_cover
 from tts.lexicon import Lexicon
 from tts.normalize import normalize

@@ -6,7 +6,7 @@ A run's folder, ``<archive>/uploads/<run id>/``:
   quarantine/    the files as uploaded, named 0001.pdf, 0002.zip … (never by their uploaded names)
   files/         those that passed the check, moved out of quarantine (a ZIP: a folder of its pages)
   manifest.csv   one row a document, as `sohoa ingest --manifest` reads it
-  run.json       who started it, when, what each file became, and, at the end, the exit code
+  run.json       the run's record (sohoa.runs): who started it, what each file became, the exit code
   output.log     what the command printed
 
 The check is the ingest service's own :func:`sohoa.ingest.plan` (the same lines as the command),
@@ -19,74 +19,28 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
-import time
 import unicodedata
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from corpus.archive import Archive, write_atomic
-from corpus.catalog import now
 from corpus.manifest import COLUMNS, NAME_COLUMN, read_manifest
 from corpus.models import META_FIELDS, DocumentMeta, given_fields
 from ocr.sources import IMAGE_SUFFIXES
-from sohoa.errors import InputFileError, SohoaError
+from sohoa.errors import ExitCode, InputFileError, SohoaError
 from sohoa.ingest import Job, plan
+from sohoa.runs import Item, Run, is_alive, run_ids, runs_folder
 from sohoa.settings import Settings
 from sohoa.vietnamese import nfc
 
-UPLOADS = "uploads"
-RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 ZIP_MEMBERS = 2000  # page images in one ZIP at most
 ZIP_RATIO = 4  # a ZIP may unpack to this many times the upload limit at most (a ZIP bomb stops there)
-
-
-@dataclass
-class Item:
-    """One document of a run: the name it was uploaded under, and what the check made of it."""
-
-    name: str
-    outcome: str  # new | resumed | already | duplicate | refused
-    doc_id: str | None = None
-    error: str | None = None  # the line `sohoa ingest` prints for it, with the uploaded name
-    stored: str = ""  # its name under files/, to read the command's output back with the uploaded name
-
-
-@dataclass
-class Run:
-    id: str
-    started_by: str
-    started_at: str
-    items: list[Item] = field(default_factory=list)
-    # checking | running | done | failed (exit code) | refused (nothing to ingest); progress() adds
-    # partial (done, but some files were refused) and interrupted (its process is gone)
-    state: str = "checking"
-    exit_code: int | None = None
-    finished_at: str | None = None
-    pid: int | None = None
-    # ingest: `sohoa ingest --manifest`; audiobook: `sohoa audiobook` with ``command`` (sohoa.bulletin_uploads)
-    kind: str = "ingest"
-    command: list[str] = field(default_factory=list)
-    result_url: str | None = None  # an audiobook's listening page, once it is published
-
-    @property
-    def to_ingest(self) -> list[Item]:
-        return [i for i in self.items if i.outcome in ("new", "resumed")]
-
-    def save(self, folder: Path) -> None:
-        write_atomic(folder / "run.json", json.dumps(asdict(self), ensure_ascii=False, indent=1))
-
-    @classmethod
-    def load(cls, folder: Path) -> "Run":
-        raw = json.loads((folder / "run.json").read_text("utf-8"))
-        return cls(**{**raw, "items": [Item(**i) for i in raw["items"]]})
 
 
 @dataclass(frozen=True)
@@ -95,25 +49,6 @@ class Upload:
 
     stored: Path
     name: str
-
-
-def runs_folder(archive: Archive) -> Path:
-    return archive.settings.home / UPLOADS
-
-
-def new_run(archive: Archive, editor: str) -> tuple[Run, Path]:
-    """A new run's folder with its empty quarantine; the id sorts by time."""
-    run = Run(f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{secrets.token_hex(3)}", editor, now())
-    folder = runs_folder(archive) / run.id
-    (folder / "quarantine").mkdir(parents=True)
-    run.save(folder)
-    return run, folder
-
-
-def run_folder(archive: Archive, run_id: str) -> Path | None:
-    """The folder of an existing run, or None (an id that is not one of ours is never a path)."""
-    folder = runs_folder(archive) / run_id
-    return folder if RUN_ID.fullmatch(run_id) and (folder / "run.json").exists() else None
 
 
 def display_name(raw: str) -> str:
@@ -258,15 +193,14 @@ def run_command(folder: Path) -> int:
     from sohoa.cli import main
 
     run = Run.load(folder)
-    args = run.command or ["ingest", "--manifest", str(folder / "manifest.csv"), "--by", run.started_by]
+    args = run.command or ["ingest", "--manifest", str(folder / "manifest.csv"), "--by", run.started_by,
+                           "--recorded-as", run.id]
     try:
         main(args)
         code = 0
     except SystemExit as exit_:
         code = int(exit_.code or 0)
-    run = Run.load(folder)
-    run.exit_code, run.finished_at, run.state = code, now(), "done" if code == 0 else "failed"
-    run.save(folder)
+    Run.load(folder).end(folder, code)
     if code == 0:
         shutil.rmtree(folder / "files", ignore_errors=True)
     return code
@@ -285,8 +219,8 @@ def progress(archive: Archive, run: Run, folder: Path) -> dict[str, object]:
     if run.kind == "audiobook" and run.state == "done":
         documents = [{**d, "title": "Nghe bản tin", "url": run.result_url} for d in documents]
     state = run.state if run.state != "running" or is_alive(run) else "interrupted"
-    if state == "done" and any(i.outcome == "refused" for i in run.items):
-        state = "partial"  # as `sohoa ingest` exits 7 when some files of a batch failed
+    if state == "done" and (run.exit_code == ExitCode.partial_failure or any(i.outcome == "refused" for i in run.items)):
+        state = "partial"  # some files of the batch failed, the others are archived
     return {"id": run.id, "state": state, "started_by": run.started_by, "started_at": run.started_at,
             "finished_at": run.finished_at, "exit_code": run.exit_code, "documents": documents,
             "errors": [i.error for i in run.items if i.error] + failure_lines(run, folder)}
@@ -307,23 +241,9 @@ def failure_lines(run: Run, folder: Path) -> list[str]:
 
 def history(archive: Archive, limit: int = 100) -> list[tuple[Run, dict[str, object]]]:
     """The latest runs, newest first, with their progress (outcome, errors)."""
-    root = runs_folder(archive)
-    names = sorted((f.name for f in root.iterdir() if run_folder(archive, f.name)), reverse=True) if root.exists() else []
-    runs = [(Run.load(root / name), root / name) for name in names[:limit]]
+    root = runs_folder(archive.settings.home)
+    runs = [(Run.load(root / run_id), root / run_id) for run_id in run_ids(archive.settings.home)[:limit]]
     return [(run, progress(archive, run, folder)) for run, folder in runs]
-
-
-def is_alive(run: Run) -> bool:
-    """Whether a running run's process is still there (a machine restart ends it: state stays running)."""
-    if run.pid is None:
-        return False
-    try:
-        os.kill(run.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from PIL import Image
 from corpus import Archive
 from corpus.editors import add_editor
 from sohoa.cli import main
-from sohoa.uploads import Run, run_folder, runs_folder
+from sohoa.runs import Run, run_folder, runs_folder
 from tests.test_web_uploads import SAME_SITE
 from web import create_app
 
@@ -57,7 +57,7 @@ def test_only_editors_see_the_bulletin_page(archive: Archive) -> None:
     with TestClient(create_app(archive.settings, member_token="")) as stranger:
         assert "Đăng nhập" in stranger.get("/ingest/bulletin").text
         assert send(stranger, [("file", "a.txt", b"Tin.")]).status_code == 403
-    assert not runs_folder(archive).exists() or not any(runs_folder(archive).iterdir())
+    assert not runs_folder(archive.settings.home).exists() or not any(runs_folder(archive.settings.home).iterdir())
 
 
 def test_bad_bulletins_get_the_commands_line_and_leave_nothing(client, archive, capsys, tmp_path: Path) -> None:  # noqa: ANN001
@@ -70,7 +70,7 @@ def test_bad_bulletins_get_the_commands_line_and_leave_nothing(client, archive, 
     assert r.status_code == 400 and "bia.png: không phải ảnh JPEG/PNG đọc được / not a readable image" in r.text
     r = send(client, [("file", "a.txt", "Tin trong tuần.".encode())], date="10/03/2024")
     assert r.status_code == 400 and "ngày không hợp lệ / bad date: 10/03/2024" in r.text
-    assert not any(runs_folder(archive).iterdir())
+    assert not any(runs_folder(archive.settings.home).iterdir())
 
 
 def test_publishing_records_the_command_once(client, archive: Archive, monkeypatch) -> None:  # noqa: ANN001
@@ -84,7 +84,7 @@ def test_publishing_records_the_command_once(client, archive: Archive, monkeypat
     preview = client.get(r.headers["location"])
     assert "<del>12</del> <ins>mười hai</ins>" in preview.text
     run_id = r.headers["location"].rsplit("/", 1)[-1]
-    folder = run_folder(archive, run_id)
+    folder = run_folder(archive.settings.home, run_id)
     run = Run.load(folder)
     assert run.kind == "audiobook" and run.state == "preview" and run.result_url == "/audio/2024-03-10-tin-tuan/"
     assert run.command == ["audiobook", str(folder / "files" / "0001.md"), "--engine", "espeak", "--issue", "7",

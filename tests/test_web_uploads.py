@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from corpus import Archive
 from corpus.editors import add_editor
 from sohoa.cli import main
-from sohoa.uploads import RUN_ID, runs_folder
+from sohoa.runs import RUN_ID, runs_folder
 from tests.bad_inputs import make_bad_inputs
 from web import create_app
 
@@ -64,7 +64,7 @@ def test_only_editors_upload(tmp_path: Path) -> None:
         assert anonymous.get("/ingest", follow_redirects=False).headers["location"] == "/members?next=/ingest"
         assert anonymous.get("/ingest/history", follow_redirects=False).status_code == 303
         assert upload(anonymous, [("a.png", b"x")]).status_code == 403
-    assert not runs_folder(archive).exists()
+    assert not runs_folder(archive.settings.home).exists()
     archive.close()
 
 
@@ -86,7 +86,7 @@ def test_bad_uploads_get_the_line_sohoa_ingest_prints_and_nothing_is_archived(
 
     archive = client.app.state.site.archive
     assert archive.catalog.documents() == [] and not (archive.settings.home / "originals").exists()
-    for path in runs_folder(archive).rglob("*"):  # upload names are never paths
+    for path in runs_folder(archive.settings.home).rglob("*"):  # upload names are never paths
         assert STORED_NAME.fullmatch(path.name), path
 
 
@@ -94,7 +94,7 @@ def test_an_upload_over_the_limit_is_refused_and_removed(client: TestClient) -> 
     client.app.state.site.upload_limit = 4096
     r = upload(client, [("to.pdf", b"%PDF-1.4\n" + b"0" * 10_000)])
     assert r.status_code == 413 and "over the limit of" in r.text
-    assert not any(runs_folder(client.app.state.site.archive).iterdir())
+    assert not any(runs_folder(client.app.state.site.archive.settings.home).iterdir())
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("trang 1.png", b"\0" * 100_000)  # a hundred kilobytes in a few hundred bytes
@@ -105,7 +105,7 @@ def test_an_upload_over_the_limit_is_refused_and_removed(client: TestClient) -> 
     assert r.status_code == 413
     r = client.post("/ingest", content=big[:1000], headers={**SAME_SITE, "content-type": "multipart/form-data; boundary=b"})
     assert r.status_code == 400 and "damaged upload" in r.text
-    assert len(list(runs_folder(client.app.state.site.archive).iterdir())) == 1  # the ZIP's run, refused
+    assert len(list(runs_folder(client.app.state.site.archive.settings.home).iterdir())) == 1  # the ZIP's run, refused
 
 
 def test_a_zip_of_page_images_is_one_document_ingested_in_the_background(client: TestClient, scans) -> None:  # noqa: ANN001
@@ -140,4 +140,24 @@ def test_a_disk_that_refuses_the_upload_gets_one_line_and_nothing_kept(client: T
     monkeypatch.setattr(web.upload_stream, "stored_name", lambda number, raw: "gone/0001.pdf")  # open() fails
     r = upload(client, [("a.pdf", b"%PDF-1.4\n")])
     assert r.status_code == 507 and "cannot store the upload" in r.text
-    assert not any(runs_folder(client.app.state.site.archive).iterdir())
+    assert not any(runs_folder(client.app.state.site.archive.settings.home).iterdir())
+
+
+def test_command_line_runs_are_in_the_history_with_their_outcome(client: TestClient, scans, tmp_path: Path,  # noqa: ANN001
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    good = scans.get("lich-su.png", pages=1, variant="clean", seed=31)
+    bad = tmp_path / "hong.png"
+    bad.write_text("đây không phải là ảnh")
+    home = client.app.state.site.archive.settings.home
+    with pytest.raises(SystemExit) as exit_:
+        main(["--archive", str(home), "ingest", str(good), str(bad), "--by", "Hà", "--title", "Lịch sử"])
+    assert exit_.value.code == 7 and f"✗ {bad}: not an image, or a damaged one" in capsys.readouterr().err
+    history = client.get("/ingest/history").text
+    assert "Hà · dòng lệnh" in history and 'data-state="partial"' in history
+    run_id = RUN_ID.search(history.split("/ingest/runs/", 1)[1]).group()
+    p = client.get(f"/ingest/runs/{run_id}/progress.json").json()
+    assert (p["started_by"], p["exit_code"]) == ("Hà", 7)
+    assert p["errors"] == [f"{bad}: not an image, or a damaged one"]
+    document, refused = p["documents"]
+    assert (document["name"], document["status"], document["pages"]) == (str(good), "complete", [True])
+    assert refused["outcome"] == "refused" and client.get(document["url"]).status_code == 200

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from corpus.models import ACCESS_LEVELS
-from sohoa import bulletin_uploads, uploads
+from sohoa import bulletin_uploads, runs, uploads
 from web.access import editor_of
 from web.render import render
 from web.review import require_editor, sign_in
@@ -47,11 +47,11 @@ async def bulletin_upload(request: Request) -> Response:
     return RedirectResponse(f"/ingest/bulletin/{taken[0].id}", status_code=303)
 
 
-def _waiting(request: Request, run_id: str) -> tuple[uploads.Run, Path]:
+def _waiting(request: Request, run_id: str) -> tuple[runs.Run, Path]:
     """A bulletin run still waiting for "Xuất bản", and its folder."""
     require_editor(request)
-    folder = uploads.run_folder(site_of(request).archive, run_id)
-    run = uploads.Run.load(folder) if folder else None
+    folder = runs.run_folder(site_of(request).archive.settings.home, run_id)
+    run = runs.Run.load(folder) if folder else None
     if folder is None or run is None or run.kind != "audiobook":
         raise HTTPException(404)
     return run, folder

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException
 
 from corpus.models import ACCESS_LEVELS, KINDS
-from sohoa import uploads
+from sohoa import runs, uploads
 from sohoa.errors import SohoaError
 from web.access import editor_of
 from web.render import render
@@ -31,7 +31,7 @@ router = APIRouter(include_in_schema=False)
 STATE_LABELS = {"checking": "đang kiểm tra", "preview": "chờ xuất bản", "running": "đang chạy", "done": "xong", "failed": "có lỗi",
                 "partial": "xong, trừ các tệp lỗi dưới đây",
                 "refused": "không có tệp nào nhập được",
-                "interrupted": "bị ngắt: tải lại các tệp này, việc nhập tiếp tục từ trang còn dở"}
+                "interrupted": "bị ngắt: nhập lại các tệp này, việc nhập tiếp tục từ trang còn dở"}
 
 
 def _form(request: Request, message: str = "", status: int = 200) -> Response:
@@ -45,15 +45,15 @@ def upload_form(request: Request) -> Response:
     return _form(request) if editor_of(request) else sign_in(request)
 
 
-async def take_upload(request: Request, editor: str, accept: Callable[[uploads.Run, Path, Received], object],
-                      form: Callable[[Request, str, int], Response]) -> tuple[uploads.Run, Path] | Response:
+async def take_upload(request: Request, editor: str, accept: Callable[[runs.Run, Path, Received], object],
+                      form: Callable[[Request, str, int], Response]) -> tuple[runs.Run, Path] | Response:
     """Stream the request's files into a new run's quarantine and let ``accept`` check them (in a
     thread: it reads files); a refused upload leaves nothing behind and gets ``form`` again with
     its one line. Scan and bulletin uploads both come in this way."""
     limit = site_of(request).upload_limit
     if int(request.headers.get("content-length") or 0) > limit + 2**16:  # the form's own fields besides
         return form(request, str(too_large(limit)), 413)
-    run, folder = uploads.new_run(site_of(request).archive, editor)
+    run, folder = runs.new_run(site_of(request).archive.settings.home, editor)
     try:
         received = await receive(request.headers.get("content-type", ""), request.stream(), folder / "quarantine", limit)
         await run_in_threadpool(accept, run, folder, received)
@@ -71,7 +71,7 @@ async def upload(request: Request) -> Response:
     editor = require_editor(request)
     site = site_of(request)
 
-    def accept(run: uploads.Run, folder: Path, received: Received) -> None:
+    def accept(run: runs.Run, folder: Path, received: Received) -> None:
         if not received.files:
             raise SohoaError("chưa chọn tệp nào / no file chosen")
         files, refused = uploads.unpack_zips(received.files, site.upload_limit)
@@ -87,13 +87,13 @@ async def upload(request: Request) -> Response:
     return RedirectResponse(f"/ingest/runs/{run.id}", status_code=303)
 
 
-def _run(request: Request, run_id: str) -> tuple[uploads.Run, dict[str, object]]:
+def _run(request: Request, run_id: str) -> tuple[runs.Run, dict[str, object]]:
     require_editor(request)
     archive = site_of(request).archive
-    folder = uploads.run_folder(archive, run_id)
+    folder = runs.run_folder(archive.settings.home, run_id)
     if folder is None:
         raise HTTPException(404)
-    run = uploads.Run.load(folder)
+    run = runs.Run.load(folder)
     return run, uploads.progress(archive, run, folder)
 
 

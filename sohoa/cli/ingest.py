@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import getpass
 import os
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from sohoa import runtime
 from sohoa.errors import ExitCode, disk_full
 from sohoa.head_start import head_start
 from sohoa.ingest import Job, Todo, plan, withdraw_forced
+from sohoa.runs import Outcome, command_run
 from sohoa.settings import Settings
 
 if TYPE_CHECKING:  # the flow's module imports Prefect: only once there is work (sohoa.runtime.load_flows)
@@ -123,15 +125,16 @@ def _print_unworked(todos: list[Todo]) -> tuple[list[Document], int]:
               help="Recognise pages on this Dask cluster (docs/scaling.md); default: this machine.")
 @click.option("--by", "started_by", envvar="SOHOA_EDITOR", default=lambda: _user_name(), show_default="your user name",
               help="Who starts this run, recorded in the archive's provenance events (or $SOHOA_EDITOR).")
+@click.option("--recorded-as", hidden=True, help="The web app's run this command works for (it keeps the record).")
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, bags: tuple[Path, ...],
            allow_outside: bool, force: bool, jobs: int | None, cluster: str | None, started_by: str,
-           **meta_flags: object) -> ExitCode:
+           recorded_as: str | None, **meta_flags: object) -> ExitCode:
     """Ingest scans (PDF, TIFF, JPEG/PNG, or a folder of page images = one document).
 
     Each document's pages are recognised in Vietnamese and stored in the archive with their text,
     word boxes and confidence. Re-running the same command finishes interrupted documents and
-    skips archived ones.
+    skips archived ones. Each run is listed in the web app's "Lịch sử nhập" (/ingest/history).
     """
     if not paths and manifest is None and not bags:
         raise click.UsageError("give at least one file or folder, --manifest FILE.csv or --bag DIR")
@@ -143,9 +146,12 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, b
     todos = _plan(settings, jobs_list, force=force)  # what remains per file (one look, one hash); access first
     done_before, refused = _print_unworked(todos)
     work = [t for t in todos if t.has_work]
-    # Nothing to do: do not pay for starting Prefect.
-    results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
-    return _summarize(settings, results, done_before, failures + refused)
+    with nullcontext(Outcome()) if recorded_as else command_run(settings.home, started_by, todos) as outcome:
+        # Nothing to do: do not pay for starting Prefect.
+        results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
+        outcome.failures = {r.path: r.errors for r in results if r.errors}
+        outcome.exit_code = _summarize(settings, results, done_before, failures + refused)
+    return outcome.exit_code
 
 
 def _user_name() -> str:
