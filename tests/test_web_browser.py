@@ -192,3 +192,31 @@ def test_a_phone_zooms_into_a_page_until_the_text_is_readable_and_goes_to_page_n
     assert "trang 3/3" in tab.inner_text("h1")
     context.close()
     assert not problems, f"browser errors (CSP violations show here too): {problems}"
+
+
+def test_the_iiif_manifest_opens_in_the_viewer_sohoa_serves(server, browser) -> None:  # noqa: ANN001
+    """The document page links its manifest's viewer: the label and metadata come from the
+    manifest, each canvas is a page painted from its image service, next goes to the next canvas."""
+    base, _ = server
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="vi-VN")
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    asked: list[str] = []
+    tab.on("request", lambda r: asked.append(r.url) if "/iiif/" in r.url else None)
+    tab.goto(base + "/documents/cukhoi")
+    tab.wait_for_load_state("networkidle")
+    asked.clear()  # the document page's thumbnails
+    tab.get_by_role("link", name="Mở trong trình xem IIIF").click()
+    tab.wait_for_selector("#manifest-viewer[data-ready]")
+    assert [u for u in asked if u.endswith(".json")][0].endswith("/iiif/cukhoi/manifest.json")
+    assert tab.inner_text("#manifest-label") == "Lịch sử Đảng bộ xã Cự Khối"
+    assert "Cự Khối" in tab.inner_text("#manifest-metadata") and tab.inner_text("#manifest-page") == "Trang 1 / 3"
+    tab.locator("#manifest-next").click()
+    tab.wait_for_function("() => document.getElementById('manifest-viewer').dataset.page === '2'")
+    tab.wait_for_load_state("networkidle")
+    assert tab.inner_text("#manifest-page") == "Trang 2 / 3"
+    assert any("/iiif/3/cukhoi-2/" in u and u.endswith("default.jpg") for u in asked)  # the second canvas's tiles
+    tab.screenshot(path=str(SHOTS / "iiif-viewer-360.png"))
+    context.close()
+    assert not problems, f"browser errors (CSP violations show here too): {problems}"

@@ -92,6 +92,6 @@ def test_a_configured_public_address_names_every_iiif_link(client: TestClient) -
 def test_internal_documents_get_no_iiif_even_for_members(client: TestClient) -> None:
     member = {"Authorization": f"Bearer {MEMBER_TOKEN}"}
     assert client.get("/api/documents/gialam", headers=member).status_code == 200  # a member sees it, but not as IIIF
-    for path in ("/iiif/gialam/manifest.json", "/iiif/3/gialam-1/info.json", "/iiif/3/gialam-1/full/max/0/default.jpg"):
+    for path in ("/iiif/gialam/manifest.json", "/iiif/gialam/viewer", "/iiif/3/gialam-1/info.json", "/iiif/3/gialam-1/full/max/0/default.jpg"):
         assert client.get(path).status_code == 404
         assert client.get(path, headers=member).status_code == 404

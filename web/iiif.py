@@ -3,7 +3,8 @@ manifest per document, so researchers can open pages in Mirador or Universal Vie
 annotate them. Only public documents are published: internal ones get no IIIF at all (a
 manifest is made to be shared and cached elsewhere).
 
-Identifiers: ``/iiif/3/{doc}-{page}`` is a page image; ``/iiif/{doc}/manifest.json`` a document.
+Identifiers: ``/iiif/3/{doc}-{page}`` is a page image; ``/iiif/{doc}/manifest.json`` a document,
+which ``/iiif/{doc}/viewer`` opens in a viewer served here.
 Each canvas links its ALTO through ``seeAlso`` (the OCR with word boxes in the image's pixels).
 """
 
@@ -12,13 +13,14 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from corpus.archive import PAGE_IMAGE
 from corpus.models import Document, Page
 from sohoa.errors import NotFoundError
 from web import iiif_image, library, urls
 from web.params import KIND_LABELS
+from web.render import render
 from web.site import Site, site_of
 
 router = APIRouter(prefix="/iiif", include_in_schema=False)
@@ -72,6 +74,13 @@ def manifest(request: Request, doc_id: str) -> Response:
     site = site_of(request)
     doc = _public(site, doc_id)
     return JSONResponse(manifest_of(request, doc), headers=CORS, media_type=JSON_LD.format(PRESENTATION))
+
+
+@router.get("/{doc_id}/viewer", response_class=HTMLResponse)
+def viewer(request: Request, doc_id: str) -> Response:
+    """The manifest opened in a IIIF viewer served here (OpenSeadragon reading the manifest)."""
+    doc = _public(site_of(request), doc_id)
+    return render(request, "iiif_viewer.html", {"doc": doc, "manifest": f"/iiif/{doc.id}/manifest.json"})
 
 
 def _text(value: str) -> dict[str, list[str]]:
