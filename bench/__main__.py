@@ -18,6 +18,7 @@ BENCHES = {
     "scale": ("bench.scale_bench", "Dask workers vs local; catalog writes on SQLite and PostgreSQL"),
     "share": ("bench.index_share_bench", "the search index read locally, over sshfs and from a copy"),
     "real": ("bench.real_pages", "real scans and photos: CER, rotation, resolution vs bare Tesseract and OCRmyPDF"),
+    "commits": ("bench.commits_bench", "two commits on a user's whole job: ingest CPU, search median and p95"),
     "corrections": ("bench.corrections_bench", "CER of the OCR vs editors' corrections; save-to-downstream time"),
 }
 
