@@ -19,6 +19,7 @@ BENCHES = {
     "share": ("bench.index_share_bench", "the search index read locally, over sshfs and from a copy"),
     "real": ("bench.real_pages", "real scans and photos: CER, rotation, resolution vs bare Tesseract and OCRmyPDF"),
     "corrections": ("bench.corrections_bench", "CER of the OCR vs editors' corrections; save-to-downstream time"),
+    "page-cpu": ("bench.page_cpu", "CPU of ocr_page on ordinary 300-dpi pages: this tree vs an older checkout"),
 }
 
 
