@@ -2,7 +2,7 @@
 
 A page photographed at an angle is a four-cornered sheet, lighter than the table around it, seen
 in perspective: its lines converge and its letters shrink towards the far edge. Found on a small
-copy (Otsu between sheet and table, the largest outline, simplified to four corners), the sheet
+copy (its edges, the largest closed outline, simplified to four corners), the sheet
 is warped back to a rectangle at full size. Only image files are looked at (a PDF's render is a
 flat page by construction), and only a clear case is acted on, so scans pass untouched:
 
@@ -21,7 +21,7 @@ PROBE = 480  # long side of the copy the outline is found on (a few ms)
 MIN_SHARE, MAX_SHARE = 0.30, 0.97  # of the frame the sheet covers
 MIN_CORNER_SKEW = 1.5  # degrees off square that only perspective explains
 MIN_CONTRAST = 40  # grey levels between the sheet and the table
-INSET = 0.01
+INSET = 0.01  # of the way from each corner to the centre
 
 
 def find_sheet(gray: np.ndarray) -> np.ndarray | None:
@@ -53,7 +53,7 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     if paper - table < MIN_CONTRAST:
         return None
     # each corner 1 % of the way in: the sheet's soft edge left with the table would read as a
-    # dark rule along the page and upset the upside-down test (KAI-like photo: score 0.41 → −1.0)
+    # dark rule along the page and upset the upside-down test (a generated photo: score 0.41 → −1.0)
     return (corners + INSET * (corners.mean(axis=0) - corners)) / scale
 
 
