@@ -58,14 +58,28 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
 
 
 def square_sheet(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    """The sheet warped to a rectangle as large as its longer opposite sides: no detail is lost
-    on the near half, and the far half is brought up to it."""
-    top_left, top_right, bottom_right, bottom_left = corners
+    """The sheet warped to a rectangle as large as its longer opposite sides (``sheet_size``): no
+    detail is lost on the near half, and the far half is brought up to it."""
+    width, height = sheet_size(corners)
+    matrix = cv2.getPerspectiveTransform(np.float32(corners), _rectangle(width, height))
+    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def sheet_size(corners: np.ndarray) -> tuple[int, int]:
+    top_left, top_right, bottom_right, bottom_left = np.float32(corners)
     width = int(round(max(np.linalg.norm(top_right - top_left), np.linalg.norm(bottom_right - bottom_left))))
     height = int(round(max(np.linalg.norm(bottom_left - top_left), np.linalg.norm(bottom_right - top_right))))
-    target = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
-    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return width, height
+
+
+def sheet_to_frame(corners: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The homography (3×3, column vectors) from the squared sheet's pixels back to the photo's:
+    what the searchable PDF needs to lay the words over the photo as it came (``ocr.pdf``)."""
+    return cv2.getPerspectiveTransform(_rectangle(*size), np.float32(corners))
+
+
+def _rectangle(width: int, height: int) -> np.ndarray:
+    return np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
 
 
 def _in_reading_order(points: np.ndarray) -> np.ndarray:

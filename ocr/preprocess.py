@@ -90,8 +90,10 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
     gray = _without_seals(image, steps) if options.enabled("seals") else to_grayscale(image)
     # image files only: a PDF's render is a flat page by construction
     if options.enabled("perspective") and tag != UNCHECKED and (corners := photo.find_sheet(gray)) is not None:
+        frame = [gray.shape[1], gray.shape[0]]
         gray = photo.square_sheet(gray, corners)
-        steps.append({"step": "perspective", "corners": [[int(round(v)) for v in c] for c in corners]})
+        steps.append({"step": "perspective", "corners": [[round(float(v), 1) for v in c] for c in corners],
+                      "size": list(photo.sheet_size(corners)), "frame": frame})
     if options.enabled("borders") and (borders := cleanup.find_borders(gray)):
         gray = cleanup.whiten_borders(gray, borders)
         steps.append({"step": "borders", "removed": borders})

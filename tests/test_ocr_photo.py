@@ -47,6 +47,43 @@ def test_a_page_photographed_turned_and_at_an_angle_is_squared_and_reads(page, t
     assert error_rates(outcome.page.text, truth).cer < 0.02
 
 
+def test_the_searchable_pdf_lays_each_word_over_it_on_the_photo_as_it_came(page, tmp_path: Path) -> None:
+    """The words were read on the squared sheet; the PDF shows the photo as taken (the JPEG byte
+    for byte). Poppler's box of a long word, on that photo, is read again as that word. (Each line
+    is laid level through its middle, as on every page (``ocr.textlayer``): on a sheet turned
+    beyond a few degrees, the words at a line's ends lie off their ink by the slope.)"""
+    import json
+    import re
+    import subprocess
+
+    import pytesseract
+
+    from corpus.archive import PAGE_WORDS
+    from corpus.models import Word
+    from ocr.pdf import PageLayer, searchable_pdf
+    from sohoa.vietnamese import fold
+
+    image, _ = page
+    (tmp_path / "photo.jpg").write_bytes(photograph(image, 1, tilt=0.25, light=0.6))
+    outcome = ocr_page(open_source(tmp_path / "photo.jpg"), "doc", 1, OcrOptions())
+    assert "perspective" in _steps(outcome.page.steps)
+    words = [Word(**w) for w in json.loads(outcome.files[PAGE_WORDS])]
+    photo_image = Image.open(tmp_path / "photo.jpg")
+    layer = PageLayer(words, (outcome.page.width, outcome.page.height), outcome.page.dpi, outcome.page.steps,
+                      image=photo_image, image_dpi=72, image_file=tmp_path / "photo.jpg")
+    searchable_pdf([layer], tmp_path / "photo.pdf")
+    subprocess.run(["pdftotext", "-bbox", str(tmp_path / "photo.pdf"), str(tmp_path / "boxes.html")], check=True)
+    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>',
+                       (tmp_path / "boxes.html").read_text(encoding="utf-8"))
+    letters = lambda text: re.sub(r"[\W\d_]", "", fold(text)).lower()  # noqa: E731
+    long_words = [b for b in boxes if len(letters(b[4])) >= 6 and [x[4] for x in boxes].count(b[4]) == 1]
+    assert len(long_words) >= 10
+    for *box, text in long_words[::len(long_words) // 6][:6]:  # top to bottom of the sheet
+        left, top, right, bottom = (float(v) for v in box)  # points = pixels at 72 dpi
+        crop = photo_image.convert("L").crop((int(left) - 6, int(top) - 6, int(right) + 7, int(bottom) + 7))
+        assert letters(pytesseract.image_to_string(crop, lang="vie", config="--psm 8")) == letters(text)
+
+
 def test_the_outline_is_found_under_light_falling_off_across_the_frame(page) -> None:
     """Steeply tilted, the sheet's dim corner darker than the table's lit side: found by its edge."""
     image, _ = page
