@@ -20,6 +20,7 @@ BENCHES = {
     "real": ("bench.real_pages", "real scans and photos: CER, rotation, resolution vs bare Tesseract and OCRmyPDF"),
     "commits": ("bench.commits_bench", "two commits on a user's whole job: ingest CPU, search median and p95"),
     "corrections": ("bench.corrections_bench", "CER of the OCR vs editors' corrections; save-to-downstream time"),
+    "page-cpu": ("bench.page_cpu", "CPU of ocr_page on ordinary 300-dpi pages: this tree vs an older checkout"),
 }
 
 

@@ -1,14 +1,18 @@
 """Issue 19's table: real scans and photos, sohoa against bare Tesseract and OCRmyPDF-tuned.
 
-    python -m bench real [--skip-ocrmypdf] [--skip-batch]
+    python -m bench real [--skip-ocrmypdf] [--skip-batch] [--without STEP,...]
 
 Material: every page of ``../shared/samples/scans-real`` and ``scans-vi``, and pages degraded
 the way real ones are: a 1-bit scan downsampled to 80 dpi with no tag, the same scan at full
-size tagged 72, a phone photo turned 180°, a low-resolution scan re-saved as a poor JPEG, and a
-generated two-column page at 96 ppi with no tag. CER where a truth exists (``tests/real_truth``,
-transcribed by hand; generated text for the two-column page).
+size tagged 72, a phone photo turned 180°, a low-resolution scan re-saved as a poor JPEG, a
+generated two-column page at 96 ppi with no tag, and generated pages photographed on a table
+(``bench.photos``: in perspective, lit from one side, a phone's JPEG; one of them also turned 8°).
+CER where a truth exists (``tests/real_truth``, transcribed by hand; generated text for the
+generated pages).
 
 - sohoa: ``ocr_page`` on the file (render, preprocess, Tesseract, guard), one page at a time;
+  ``--without perspective,background`` adds sohoa with those preprocessing steps off (CER,
+  confidence, valid syllables), to measure what the steps bring;
 - bare: ``tesseract IMG - -l vie``, what a new user runs first;
 - OCRmyPDF tuned: ``--deskew --rotate-pages --tesseract-pagesegmode 4 --tesseract-thresholding
   sauvola``; where OCRmyPDF refuses the image's tag (none, or 96 and under) it is given
@@ -36,9 +40,11 @@ from typing import TypeVar
 from PIL import Image
 
 from bench.common import cpu_seconds, load_average, print_table
+from bench.photos import photograph
 from bench.ocr_bench import TUNED, ocrmypdf
 from ocr.metrics import error_rates
 from ocr.pipeline import OcrOptions, ocr_page
+from ocr.preprocess import PreprocessOptions
 from ocr.quality import syllable_share
 from ocr.sources import open_source
 from sohoa.samples import make_pages
@@ -72,11 +78,15 @@ def degraded_pages(folder: Path) -> list[Material]:
     Image.open(SAMPLES / "scans-real" / "VBHC-10.jpg").save(folder / "VBHC-10-jpeg-q20.jpg", quality=20)
     two_columns = make_pages(pages=1, font="serif", variant="clean", dpi=96, columns=2, seed=5)[0]
     two_columns.image.save(folder / "two-columns-96ppi.png")
+    sheet = make_pages(pages=1, font="serif", variant="clean", seed=3)[0]
+    (folder / "photo-angled.jpg").write_bytes(photograph(sheet.image, 1, tilt=0.25, light=0.6))
+    (folder / "photo-angled-turned.jpg").write_bytes(photograph(sheet.image, 7, tilt=0.25, turn=8, light=0.6))
     return [Material(folder / "VBHC-06-80dpi-untagged.png", truth["VBHC-06"]),
             Material(folder / "VBHC-06-tagged-72.png", truth["VBHC-06"]),
             Material(folder / "KAI-03-turned-180.png", truth["KAI-03"]),
             Material(folder / "VBHC-10-jpeg-q20.jpg", truth["VBHC-10"]),
-            Material(folder / "two-columns-96ppi.png", two_columns.text)]
+            Material(folder / "two-columns-96ppi.png", two_columns.text),
+            Material(folder / "photo-angled.jpg", sheet.text), Material(folder / "photo-angled-turned.jpg", sheet.text)]
 
 
 def cpu_of(run: Callable[[], T]) -> tuple[T, float]:
@@ -115,10 +125,16 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.2%}"
 
 
-def measure_pages(pages: list[Material], work: Path, with_ocrmypdf: bool) -> tuple[list[list[str]], dict[str, list[float]]]:
+def measure_pages(pages: list[Material], work: Path, with_ocrmypdf: bool,
+                  without: frozenset[str] = frozenset()) -> tuple[list[list[str]], dict[str, list[float]]]:
     rows, cers = [], {"sohoa": [], "bare": [], "tuned": []}
     for material in pages:
         outcome, cpu = cpu_of(lambda: ocr_page(open_source(material.path), "bench", 1, OcrOptions()))
+        lesser = []  # sohoa with the ``without`` steps off: CER, confidence, valid syllables
+        if without:
+            off = ocr_page(open_source(material.path), "bench", 1,
+                           OcrOptions(preprocess=PreprocessOptions(disabled=without))).page
+            lesser = [_pct(_cer(off.text, material.truth)), f"{off.mean_confidence or 0:.1f}", _share(off.text)]
         bare, bare_cpu = cpu_of(lambda: read_bare(material.path))
         tuned, tuned_cpu = ("", 0.0)
         if with_ocrmypdf:
@@ -139,7 +155,7 @@ def measure_pages(pages: list[Material], work: Path, with_ocrmypdf: bool) -> tup
         rows.append([material.path.name, _pct(errors["sohoa"]), _pct(errors["bare"]), _pct(errors["tuned"]),
                      f"{page.mean_confidence or 0:.1f}", _share(page.text), _share(bare), _share(tuned),
                      f"{rotation}°", f"{resolution.get('tag') or '–'}/{resolution.get('estimate') or '–'}/{page.dpi}",
-                     str(guard), f"{cpu:.1f}", f"{bare_cpu:.1f}", f"{tuned_cpu:.1f}"])
+                     str(guard), f"{cpu:.1f}", f"{bare_cpu:.1f}", f"{tuned_cpu:.1f}", *lesser])
         print(" | ".join(rows[-1]), flush=True)
     return rows, cers
 
@@ -160,16 +176,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-ocrmypdf", action="store_true", help="Leave OCRmyPDF out (it is installed on first use).")
     parser.add_argument("--skip-batch", action="store_true", help="Leave the batch wall-time comparison out.")
+    parser.add_argument("--without", default="", help="Also read each page with these preprocessing steps off "
+                        "(comma-separated names from ocr.preprocess.STEPS).")
     args = parser.parse_args()
+    without = frozenset(filter(None, args.without.split(",")))
     work = Path(tempfile.mkdtemp(prefix="sohoa-bench-real-"))
     pages = real_pages() + degraded_pages(work)
-    rows, cers = measure_pages(pages, work, not args.skip_ocrmypdf)
+    rows, cers = measure_pages(pages, work, not args.skip_ocrmypdf, without)
     mean = {name: sum(v) / len(v) if v else None for name, v in cers.items()}
     rows.append(["**mean CER (pages with truth)**", _pct(mean["sohoa"]), _pct(mean["bare"]), _pct(mean["tuned"]),
-                 *[""] * 10])
+                 *[""] * (10 + 3 * bool(without))])
     headers = ["page", "CER sohoa", "CER bare", "CER OCRmyPDF tuned", "conf. sohoa", "syll. sohoa", "syll. bare",
                "syll. tuned", "rotation", "dpi tag/estimate/read at", "guard", "CPU s sohoa", "CPU s bare",
                "CPU s tuned"]
+    if without:
+        off = "sohoa without " + "+".join(sorted(without))
+        headers += [f"CER {off}", f"conf. {off}", f"syll. {off}"]
     print(f"\n{load_average()}\n")
     print_table(headers, rows)
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers), *("| " + " | ".join(r) + " |" for r in rows)]

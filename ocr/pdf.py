@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
+from itertools import groupby
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from PIL import Image
 
 from corpus.models import Word
 from ocr.pdfmeta import DocumentInfo, describe
+from ocr.photo import sheet_to_frame
 from ocr.textlayer import add_glyphless_font, layer_content, reading_direction
 
 Matrix = np.ndarray  # 3×3, PDF convention: row vector · matrix
@@ -90,10 +92,45 @@ def pixels_to_page(page: pikepdf.Page, layer: PageLayer) -> Matrix:
     return to_points @ matrix @ affine((x1 - x0) / w0, 0, 0, (y1 - y0) / h0, x0, y0)
 
 
+def photo_lines_to_page(page: pikepdf.Page, layer: PageLayer, sheet: dict[str, object]) -> list[tuple[list[Word], Matrix]]:
+    """Each line's words with its matrix from the processed image's pixels to ``page``'s user
+    space, for a photographed sheet that preprocessing squared (``ocr.photo``): no PDF matrix
+    undoes a homography, but over one line it is nearly affine, so each line takes the
+    homography's tangent at its middle. The page is the photo as it came (an image file: no /Rotate)."""
+    scale = 72 / layer.dpi  # steps are undone in points, where upscaling changes nothing
+    undo, width, height = undo_steps(layer.steps[layer.steps.index(sheet) + 1:], *(n * scale for n in layer.size))
+    size = tuple(sheet["size"])  # type: ignore[arg-type]
+    to_sheet = affine(scale, 0, 0, scale, 0, 0) @ undo @ affine(size[0] / width, 0, 0, size[1] / height, 0, 0)
+    homography = sheet_to_frame(np.array(sheet["corners"]), size)  # type: ignore[arg-type]
+    frame_width, frame_height = sheet["frame"]  # type: ignore[misc]
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    to_points = affine((x1 - x0) / frame_width, 0, 0, -(y1 - y0) / frame_height, x0, y1)
+    lines = []
+    for _, group in groupby(layer.words, key=lambda w: w.line):
+        line = list(group)
+        middle = np.array([(min(w.left for w in line) + max(w.left + w.width for w in line)) / 2,
+                           (min(w.top for w in line) + max(w.top + w.height for w in line)) / 2, 1.0]) @ to_sheet
+        lines.append((line, to_sheet @ _tangent(homography, middle[0], middle[1]) @ to_points))
+    return lines
+
+
+def _tangent(homography: np.ndarray, x: float, y: float) -> Matrix:
+    """The affine map (row vectors) that agrees with ``homography`` (column vectors) at (x, y) to first order."""
+    u, v, w = homography @ np.array([x, y, 1.0])
+    fx, fy = u / w, v / w
+    jacobian = np.array([[homography[0, 0] - fx * homography[2, 0], homography[0, 1] - fx * homography[2, 1]],
+                         [homography[1, 0] - fy * homography[2, 0], homography[1, 1] - fy * homography[2, 1]]]) / w
+    a = jacobian.T
+    shift = np.array([fx, fy]) - np.array([x, y]) @ a
+    return affine(a[0, 0], a[0, 1], a[1, 0], a[1, 1], shift[0], shift[1])
+
+
 def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, layer: PageLayer, font: pikepdf.Object) -> None:
-    name = page.add_resource(font, pikepdf.Name.Font, prefix="OCR")
-    to_page = pixels_to_page(page, layer)
-    content = layer_content(layer.words, to_page, str(name).lstrip("/"))
+    name = str(page.add_resource(font, pikepdf.Name.Font, prefix="OCR")).lstrip("/")
+    sheet = next((s for s in layer.steps if s.get("step") == "perspective"), None)
+    lines = photo_lines_to_page(page, layer, sheet) if sheet else [(layer.words, pixels_to_page(page, layer))]
+    content = b"".join(layer_content(words, matrix, name) for words, matrix in lines)
+    to_page = lines[0][1]
     # A page scanned sideways or upside down is shown the way it reads (as OCRmyPDF's
     # --rotate-pages does): its text then runs left to right as displayed, which readers that
     # know no vertical text (pdfminer) need to keep its words whole.

@@ -1,6 +1,6 @@
 """Clean a page image before recognition: small named steps, each recorded and switchable off.
 
-Order: grayscale (colour scans: red seal ink lifted out) → borders → background → resolution (images: the tag checked against the
+Order: grayscale (colour scans: red seal ink lifted out) → perspective (photos: the sheet squared) → borders → background → resolution (images: the tag checked against the
 text) → punch holes → orientation (90°) → deskew → orientation (180°) → denoise → upscale → binarise (by default: Tesseract's own threshold on the
 flattened grey page; Sauvola on request). Estimates run on small copies; the cost is
 tens of milliseconds a page, plus two Tesseract reads of a strip of lines only when the cheap
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from ocr import cleanup, geometry, orientation
+from ocr import cleanup, geometry, orientation, photo
 from ocr.resolution import choose_resolution
 
 Step = dict[str, object]
-STEPS = ("seals", "borders", "background", "resolution", "punch_holes", "orientation", "deskew", "denoise", "upscale",
+STEPS = ("seals", "perspective", "borders", "background", "resolution", "punch_holes", "orientation", "deskew", "denoise", "upscale",
          "binarize")
 UNCHECKED = -1  # ``tag`` for a page whose resolution is not in doubt (a PDF page rendered at a known dpi)
 MIN_SKEW = 0.1  # degrees: below this a rotation only blurs
@@ -88,6 +88,12 @@ def prepare(image: Image.Image | np.ndarray, dpi: int, options: PreprocessOption
     options = options or PreprocessOptions()
     steps: list[Step] = [{"step": "grayscale"}]
     gray = _without_seals(image, steps) if options.enabled("seals") else to_grayscale(image)
+    # image files only: a PDF's render is a flat page by construction
+    if options.enabled("perspective") and tag != UNCHECKED and (corners := photo.find_sheet(gray)) is not None:
+        frame = [gray.shape[1], gray.shape[0]]
+        gray = photo.square_sheet(gray, corners)
+        steps.append({"step": "perspective", "corners": [[round(float(v), 1) for v in c] for c in corners],
+                      "size": list(photo.sheet_size(corners)), "frame": frame})
     if options.enabled("borders") and (borders := cleanup.find_borders(gray)):
         gray = cleanup.whiten_borders(gray, borders)
         steps.append({"step": "borders", "removed": borders})
