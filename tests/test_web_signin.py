@@ -54,7 +54,7 @@ def test_an_editor_signs_in_by_name_returns_to_next_and_sees_internal_documents(
     assert r.status_code == 303 and r.headers["location"] == "/documents/gialam"
     page = client.get("/documents/gialam/pages/1").text
     assert SECRET in page and 'href="/review/gialam/1"' in page  # "Hiệu đính trang này"
-    assert "Hiệu đính" in client.get("/").text
+    assert "Hiệu đính" in client.get("/").text and "quyền biên tập viên" in page
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
