@@ -14,9 +14,10 @@ from typing import Any
 
 from prefect import flow
 
-from sohoa.errors import BadArgsError
+from sohoa.errors import BadArgsError, ExitCode
 from flows.dask_runner import worker_archive
 from sohoa.ingest import Job, plan
+from sohoa.runs import command_run
 from sohoa.settings import Settings
 from sohoa.watch import Watcher
 
@@ -26,8 +27,13 @@ def watcher(inbox: Path, settings: Settings, cluster: str | None = None, reporte
     from flows.ingest import run_ingest
 
     def ingest(jobs: list[Job]) -> list[Any]:
-        archive = worker_archive(settings)
-        return run_ingest(settings, plan(archive, jobs), cluster=cluster, reporter=reporter)
+        todos = plan(worker_archive(settings), jobs)
+        with command_run(settings.home, "watch", todos, origin="watch") as outcome:  # "Lịch sử nhập"
+            results = run_ingest(settings, todos, cluster=cluster, reporter=reporter)
+            outcome.failures = {r.path: r.errors for r in results if r.errors}
+            failed = outcome.failures or any(t.outcome == "refused" for t in todos)
+            outcome.exit_code = ExitCode.partial_failure if failed else ExitCode.ok
+        return results
 
     return Watcher(inbox, ingest)
 

@@ -1,6 +1,6 @@
 """The record of every ingest run, whoever started it: an upload in the web app
-(:mod:`sohoa.uploads`), `sohoa ingest` on the command line, or a Prefect deployment run (which is
-that command). "Lịch sử nhập" and a run's progress page read these records.
+(:mod:`sohoa.uploads`), `sohoa ingest` on the command line, a Prefect deployment run (which is
+that command), or a hot folder's poll that found scans (:mod:`flows.watch`). "Lịch sử nhập" and a run's progress page read these records.
 
 A run's record is ``<archive>/uploads/<run id>/run.json``: who started it, when, what each file
 became, and at the end the exit code. A command-line run writes it when its files have been
@@ -59,7 +59,7 @@ class Run:
     kind: str = "ingest"
     command: list[str] = field(default_factory=list)
     result_url: str | None = None  # an audiobook's listening page, once it is published
-    origin: str = "web"  # web (an upload) | command (`sohoa ingest`, a deployment run)
+    origin: str = "web"  # web (an upload) | command (`sohoa ingest`, a deployment run) | watch (a hot folder)
 
     @property
     def to_ingest(self) -> list[Item]:
@@ -89,10 +89,10 @@ class Outcome:
 
 
 @contextmanager
-def command_run(home: Path, started_by: str, todos: list[Todo]) -> Iterator[Outcome]:
-    """Record a command-line ingest of ``todos`` for as long as it runs. Leaving by an exception
-    records its code instead (a SohoaError's, 130 for Ctrl-C, 15 for a bug)."""
-    run, folder = new_run(home, started_by, origin="command")
+def command_run(home: Path, started_by: str, todos: list[Todo], *, origin: str = "command") -> Iterator[Outcome]:
+    """Record an ingest of ``todos`` (by `sohoa ingest`, or a hot folder's poll) for as long as it
+    runs. Leaving by an exception records its code instead (a SohoaError's, 130 for Ctrl-C, 15 for a bug)."""
+    run, folder = new_run(home, started_by, origin=origin)
     run.items = [Item(str(t.job.path), t.outcome, t.doc_id, t.error if t.outcome == "refused" else None)
                  for t in todos]
     run.state, run.pid = "running", os.getpid()

@@ -11,6 +11,7 @@ import pytest
 from corpus.archive import Archive
 from sohoa.cli import main
 from sohoa.ingest import Job
+from sohoa.runs import Run, run_folder, run_ids
 from sohoa.watch import LOCK_FILE, Watcher
 
 
@@ -155,3 +156,8 @@ def test_watch_once_ingests_a_dropped_batch(capsys, tmp_path, scans):
     assert (inbox / "failed" / "hong.pdf.reason.txt").read_text(encoding="utf-8").strip()
     [doc] = Archive.open(home).catalog.documents()
     assert doc.meta.commune == "Nghĩa Trung" and doc.status == "complete" and doc.original_name == "nghia-trung.pdf"
+    [run_id] = run_ids(home)  # the poll that found scans, in "Lịch sử nhập"
+    run = Run.load(run_folder(home, run_id))
+    assert (run.origin, run.started_by, run.state, run.exit_code) == ("watch", "watch", "done", 7)
+    assert {Path(i.name).name: (i.outcome, bool(i.error)) for i in run.items} == {
+        "nghia-trung.pdf": ("new", False), "hong.pdf": ("refused", True)}
