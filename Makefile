@@ -14,8 +14,11 @@ setup-test:
 run: setup
 	@$(VENV)/sohoa demo
 
+# Two pytest-xdist workers, each test file whole on one of them (its module fixtures made once):
+# much of the suite waits on Tesseract, servers and subprocesses. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: setup-test
-	@$(VENV)/python -m pytest $(PYTEST_ARGS)
+	@$(VENV)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: setup-test
 	@$(VENV)/python -m bench $(BENCH_ARGS)
