@@ -13,6 +13,10 @@ from pathlib import Path
 _PREFECT_HOME = tempfile.mkdtemp(prefix="sohoa-test-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+# Tests that read Prefect's API in this process start its ephemeral server, which migrates a new
+# database: Prefect's 20 s default is too short while the other xdist worker runs Tesseract. The
+# value sohoa.runtime gives its commands, set before any test module imports Prefect.
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ.pop("SOHOA_HOME", None)
 os.environ.pop("SOHOA_DATABASE_URL", None)
 

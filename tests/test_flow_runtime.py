@@ -15,6 +15,8 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from sohoa.runtime import PLAIN_SWITCH, TESTED_PREFECT
 from tests.conftest import ROOT
 
@@ -77,6 +79,15 @@ def _run(home: Path, cache: Path) -> list[str]:
     return _session(home, cache).stdout.splitlines()
 
 
+@pytest.fixture(scope="module")
+def first_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One flow run in a fresh process on a new archive (``first``) with an empty cache (``cache``),
+    as a machine's first `sohoa ingest`: run once for the three tests that read it (each run starts
+    Prefect, ~10 s); returns the run and the folder holding both."""
+    folder = tmp_path_factory.mktemp("first-session")
+    return _session(folder / "first", folder / "cache"), folder
+
+
 def _warnings(proc: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in proc.stderr.splitlines() if "warning" in line.lower()]
 
@@ -98,11 +109,11 @@ def test_prefect_internals_that_differ_get_prefects_own_server(tmp_path):
     assert "result 1" in proc.stdout.splitlines() and "children 1" in proc.stdout.splitlines()
 
 
-def test_the_installed_prefect_is_a_tested_one_or_the_fallback_is_taken(tmp_path):
+def test_the_installed_prefect_is_a_tested_one_or_the_fallback_is_taken(first_session):
     """Fails when the installed Prefect is outside the tested range and sohoa still serves its own API."""
     import prefect
 
-    proc = _session(tmp_path / "archive", tmp_path / "cache")
+    proc, _ = first_session
     tested = ".".join(prefect.__version__.split(".")[:2]) in TESTED_PREFECT
     lines = proc.stdout.splitlines()
     if tested:
@@ -146,8 +157,8 @@ def _tables(database: Path) -> set[str]:
         return {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
 
 
-def test_flows_report_to_an_api_in_their_own_process_stopped_at_exit(tmp_path):
-    lines = _run(tmp_path / "archive", tmp_path / "cache")
+def test_flows_report_to_an_api_in_their_own_process_stopped_at_exit(first_session):
+    lines = first_session[0].stdout.splitlines()
     assert lines[0].startswith("api http://127.0.0.1:")
     assert "result 1" in lines
     assert "children 0" in lines  # no ephemeral server process beside this one
@@ -192,9 +203,9 @@ def test_an_ingest_exits_after_its_task_runs_are_recorded_without_a_traceback(tm
     assert set(states) == {"COMPLETED"}, states  # every task run's last state written before the API stopped
 
 
-def test_a_new_archive_gets_a_copy_of_an_empty_migrated_prefect_database(tmp_path):
-    cache = tmp_path / "cache"
-    _run(tmp_path / "first", cache)
+def test_a_new_archive_gets_a_copy_of_an_empty_migrated_prefect_database(first_session, tmp_path):
+    _, folder = first_session
+    cache = folder / "cache"
     (template,) = (cache / "sohoa").glob("prefect-*-empty.db")
     with closing(sqlite3.connect(template)) as db:
         assert db.execute("select count(*) from flow_run").fetchone() == (0,)
@@ -202,7 +213,7 @@ def test_a_new_archive_gets_a_copy_of_an_empty_migrated_prefect_database(tmp_pat
         db.commit()
     _run(tmp_path / "second", cache)
     assert "copied_from_the_template" in _tables(tmp_path / "second" / ".prefect" / "prefect.db")
-    assert "copied_from_the_template" not in _tables(tmp_path / "first" / ".prefect" / "prefect.db")
+    assert "copied_from_the_template" not in _tables(folder / "first" / ".prefect" / "prefect.db")
 
 
 def test_prefects_task_queue_store_runs_without_run_time_type_checks(tmp_path):

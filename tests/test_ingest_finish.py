@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -82,14 +83,22 @@ class Reader(threading.Thread):
         self.archive.close()
 
 
-@pytest.fixture
-def public_doc(settings: Settings, scans) -> str:
-    """A public two-page document, archived and indexed, read with the real Tesseract."""
-    archive = Archive(settings)
+@pytest.fixture(scope="module")
+def public_archive(scans, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """An archive holding a public two-page document, archived and indexed, read with the real
+    Tesseract once for the module (the tests below change it: each gets a copy); its id."""
+    archive = Archive(Settings.from_env(tmp_path_factory.mktemp("public") / "archive"))
     [finished] = ingest_plainly(archive, [Job(scans.get("access.pdf", pages=2, variant="clean", seed=31))])
     archive.close()
     assert finished.document.status == "complete" and not finished.errors
-    return finished.document.id
+    return archive.root, finished.document.id
+
+
+@pytest.fixture
+def public_doc(settings: Settings, public_archive: tuple[Path, str]) -> str:
+    """The public document in this test's own copy of ``public_archive``, at ``settings.home``."""
+    shutil.copytree(public_archive[0], settings.home, symlinks=True)
+    return public_archive[1]
 
 
 def test_access_made_internal_leaves_search_before_the_pages_are_redone(settings, scans, public_doc):
@@ -154,12 +163,22 @@ def test_a_run_killed_after_the_catalog_row_is_finished_by_the_next(settings, sc
     assert _states(settings) == ("complete", True, True, [1, 2])
 
 
-@pytest.mark.parametrize("mend", [("ingest",), ("verify", "--repair")], ids=["rerun", "verify-repair"])
-def test_a_run_killed_before_the_index_is_finished_later(settings, scans, mend):
+@pytest.fixture(scope="module")
+def killed_before_index(scans, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An archive whose ingest was SIGKILLed after its last page, before the index, and its scan:
+    killed once for the module, the archive copied for each way of finishing it."""
     scan = scans.get("killed-index.pdf", pages=2, variant="clean", seed=33)
-    home = str(settings.home)
-    killed = sohoa("--archive", home, "ingest", str(scan), killed_at="search_index:update_document")
+    home = tmp_path_factory.mktemp("killed-index") / "archive"
+    killed = sohoa("--archive", str(home), "ingest", str(scan), killed_at="search_index:update_document")
     assert killed.returncode == -9
+    return home, scan
+
+
+@pytest.mark.parametrize("mend", [("ingest",), ("verify", "--repair")], ids=["rerun", "verify-repair"])
+def test_a_run_killed_before_the_index_is_finished_later(settings, killed_before_index, mend):
+    killed_home, scan = killed_before_index
+    shutil.copytree(killed_home, settings.home, symlinks=True)
+    home = str(settings.home)
     status, pdf, in_index, pages = _states(settings)
     assert (status, in_index, pages) == ("registered", False, [1, 2])  # every page, yet not complete
 

@@ -3,9 +3,12 @@ a page holding markup, and bulletins spoken by espeak-ng (no conftest.py: the le
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
+import os
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -123,7 +126,8 @@ def make_bulletins(archive: Archive, base_url: str = BASE_URL) -> list[str]:
     return [public.folder.name, internal.name]
 
 
-def build_archive(home: Path) -> tuple[Archive, list[str]]:
+def make_archive(home: Path) -> tuple[Archive, list[str]]:
+    """The test archive made from scratch: CORPUS rendered and indexed, the bulletins spoken."""
     import search_index
 
     archive = Archive.open(home)
@@ -132,6 +136,29 @@ def build_archive(home: Path) -> tuple[Archive, list[str]]:
         search_index.update_document(archive, doc_id)
     slugs = make_bulletins(archive)
     return archive, slugs
+
+
+# Search backend → (the archive made once in this test process, its bulletins' slugs).
+_MADE: dict[str, tuple[Path, list[str]]] = {}
+
+
+def build_archive(home: Path) -> tuple[Archive, list[str]]:
+    """A copy in ``home`` of the test archive, made once per test process: a dozen web test modules
+    each need their own archive to change, and speaking the bulletins alone takes seconds. The
+    archive holds no absolute path, so a copy is the same archive; keyed by the search backend,
+    the one setting that changes what is written. A server catalog is outside the folder: made anew."""
+    if os.environ.get("SOHOA_DATABASE_URL"):
+        return make_archive(home)
+    backend = os.environ.get("SOHOA_SEARCH_BACKEND", "")
+    if backend not in _MADE:
+        folder = Path(tempfile.mkdtemp(prefix="sohoa-web-archive-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        made, slugs = make_archive(folder / "archive")
+        made.close()
+        _MADE[backend] = (folder / "archive", slugs)
+    made_home, slugs = _MADE[backend]
+    shutil.copytree(made_home, home)
+    return Archive.open(home), list(slugs)
 
 
 @contextmanager
