@@ -55,6 +55,8 @@ def test_search_filters_sort_facets_and_pagination(client: TestClient) -> None:
     assert {f["value"] for f in body["facets"]["district"]} == {"Long Biên"}
     r = client.get("/api/search", params={"q": "chi bo", "year_from": "1950", "year_to": "1960"})
     assert [d["doc_id"] for d in r.json()["documents"]] == ["thachban"]
+    swapped = client.get("/api/search", params={"q": "chi bo", "year_from": "1960", "year_to": "1950"})
+    assert swapped.status_code == 200 and swapped.json()["documents"] == r.json()["documents"]  # read as a range
     r = client.get("/api/search", params={"q": "chi bo", "kind": "history", "limit": "1", "page": "2"})
     body = r.json()
     assert body["total_documents"] == 2 and len(body["documents"]) == 1

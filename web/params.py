@@ -7,7 +7,7 @@ box is empty, and a bad value must come back as a one-line Vietnamese message, n
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from corpus.models import EARLIEST_YEAR, KINDS
@@ -88,8 +88,8 @@ class SearchForm:
             sort=sort, page=int_param(params.get("page"), "page", 1, MAX_PAGE) or 1,
             fuzzy=(params.get("fuzzy") or "") in ("1", "on", "true"),
         )
-        if form.year_from and form.year_to and form.year_from > form.year_to:
-            raise BadArgsError("'Từ năm' lớn hơn 'Đến năm': hãy đổi chỗ hai năm")
+        if form.year_from and form.year_to and form.year_from > form.year_to:  # 1972 to 1960 means 1960–1972
+            form = replace(form, year_from=form.year_to, year_to=form.year_from)
         return form
 
     @property
