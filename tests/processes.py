@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -39,6 +40,26 @@ def listening(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def run_to_the_end(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run a program that may die without stopping its children (SIGKILLed, in the tests of a
+    killed run), then end what it left behind. Prefect's own server, which a plain runtime starts
+    as a child process, outlives a killed parent and would hold an output pipe open for ever, so
+    the output goes through files and the whole process group is ended."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True, start_new_session=True)
+        try:
+            process.wait(timeout=timeout)
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:  # nothing left behind
+                pass
+            process.wait()
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
 
 
 def stop(process: subprocess.Popen) -> None:

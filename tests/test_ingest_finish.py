@@ -26,6 +26,7 @@ from search_index import SearchRequest
 from sohoa.ingest import Job, ingest_plainly
 from sohoa.settings import Settings
 from tests.conftest import ROOT
+from tests.processes import run_to_the_end
 from web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -46,7 +47,7 @@ main(sys.argv[2:])
 
 def sohoa(*args: str, killed_at: str | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", KILLED_AT, killed_at] if killed_at else [sys.executable, "-m", "sohoa"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    return run_to_the_end([*command, *args], cwd=ROOT, timeout=timeout)
 
 
 def public_hits(client: TestClient) -> set[str]:
