@@ -14,10 +14,9 @@ setup-test:
 run: setup
 	@$(VENV)/sohoa demo
 
-# TEST_WORKERS=2: two pytest-xdist workers, each test file whole on one of them (its module
-# fixtures made once), since much of the suite waits on Tesseract, servers and subprocesses.
-# One process by default until two worker runs in a row have passed on CI.
-TEST_WORKERS ?= 0
+# Two pytest-xdist workers, each test file whole on one of them (its module fixtures made once):
+# much of the suite waits on Tesseract, servers and subprocesses. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: setup-test
 	@$(VENV)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
