@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.common import load_average, run_with_cpu_split
+from bench.common import load_average, print_table, run_with_cpu_split
 from bench.search_bench import KINDS, percentiles, query_sets
 from bench.search_corpus import PageGenerator
 from sohoa.samples import make_scan
@@ -132,17 +132,16 @@ def main() -> None:
         print(f"  round {round_no + 1}: ingest CPU base {cpu['base'][-1]:.1f} s, head {cpu['head'][-1]:.1f} s; "
               f"{load_average()}", flush=True)
 
-    def ratio(head: float, base: float) -> str:
-        return f"{head / base:.3f}"
+    def row(measure: str, base: float, head: float) -> list[str]:
+        return [measure, f"{base:.1f}", f"{head:.1f}", f"{head / base:.3f}"]
 
-    print("\n| measure | base | head | head / base |\n|---|---:|---:|---:|")
-    base_cpu, head_cpu = statistics.median(cpu["base"]), statistics.median(cpu["head"])
-    print(f"| ingest CPU s (median of {args.rounds}) | {base_cpu:.1f} | {head_cpu:.1f} | {ratio(head_cpu, base_cpu)} |")
+    rows = [row(f"ingest CPU s (median of {args.rounds})", statistics.median(cpu["base"]), statistics.median(cpu["head"]))]
     for kind in KINDS:
         for index, name in ((0, "median"), (1, "p95")):
-            base = statistics.median(r[index] for r in latency["base"][kind])
-            head = statistics.median(r[index] for r in latency["head"][kind])
-            print(f"| search {kind} {name} CPU ms | {base:.1f} | {head:.1f} | {ratio(head, base)} |")
+            rows.append(row(f"search {kind} {name} CPU ms", statistics.median(r[index] for r in latency["base"][kind]),
+                            statistics.median(r[index] for r in latency["head"][kind])))
+    print()
+    print_table(["measure", "base", "head", "head / base"], rows)
     print("\nevery round, ingest CPU s: " + "; ".join(f"{side} " + ", ".join(f"{v:.1f}" for v in cpu[side]) for side in cpu))
 
 
