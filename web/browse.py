@@ -61,9 +61,9 @@ def place_level(docs: list[Document], chosen: Filter) -> str | None:
                  and any(getattr(d.meta, level) for d in docs)), None)
 
 
-def facets(docs: list[Document], chosen: Filter) -> dict[str, list[tuple[object, int]]]:
-    """The next step of each way to browse, with how many documents each leads to."""
-    place = place_level(docs, chosen)
+def facets(docs: list[Document], chosen: Filter, place: str | None) -> dict[str, list[tuple[object, int]]]:
+    """The next step of each way to browse (``place``: :func:`place_level`), with how many
+    documents each leads to."""
     counts = {
         "place": Counter(getattr(d.meta, place) for d in docs if getattr(d.meta, place)) if place else Counter(),
         "time": Counter((d.meta.year if chosen.decade else d.meta.year // 10 * 10) for d in docs if d.meta.year)
@@ -92,8 +92,9 @@ def documents_page(request: Request) -> Response:
     page = int_param(request.query_params.get("page"), "page", 1, 10_000) or 1
     docs = [d for d in holdings(site_of(request), is_member(request)) if chosen.matches(d)]
     docs.sort(key=lambda d: (-(d.meta.year or 0), d.meta.title))
+    place = place_level(docs, chosen)
     return render(request, "documents.html", {
-        "chosen": chosen, "facets": facets(docs, chosen), "total": len(docs), "page": page,
+        "chosen": chosen, "facets": facets(docs, chosen, place), "total": len(docs), "page": page,
         "docs": docs[(page - 1) * PER_PAGE:page * PER_PAGE], "pages": max(1, -(-len(docs) // PER_PAGE)),
-        "place_level": place_level(docs, chosen),
+        "place_level": place,
         "kind_labels": KIND_LABELS})
