@@ -30,7 +30,7 @@ def watcher(inbox: Path, settings: Settings, cluster: str | None = None, reporte
         todos = plan(worker_archive(settings), jobs)
         with command_run(settings.home, "watch", todos, origin="watch") as outcome:  # "Lịch sử nhập"
             results = run_ingest(settings, todos, cluster=cluster, reporter=reporter)
-            outcome.failures = {r.path: r.errors for r in results if r.errors}
+            outcome.record_failures(results)
             failed = outcome.failures or any(t.outcome == "refused" for t in todos)
             outcome.exit_code = ExitCode.partial_failure if failed else ExitCode.ok
         return results

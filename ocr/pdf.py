@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
-from itertools import groupby
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np

@@ -1,6 +1,7 @@
 """The record of every ingest run, whoever started it: an upload in the web app
 (:mod:`sohoa.uploads`), `sohoa ingest` on the command line, a Prefect deployment run (which is
-that command), or a hot folder's poll that found scans (:mod:`flows.watch`). "Lịch sử nhập" and a run's progress page read these records.
+that command), or a hot folder's poll that found scans (:mod:`flows.watch`). "Lịch sử nhập" and
+a run's progress page read these records.
 
 A run's record is ``<archive>/uploads/<run id>/run.json``: who started it, when, what each file
 became, and at the end the exit code. A command-line run writes it when its files have been
@@ -15,7 +16,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from corpus.catalog import now
 from sohoa.errors import ExitCode, SohoaError
 
 if TYPE_CHECKING:
+    from flows.ingest import DocumentResult
     from sohoa.ingest import Todo
 
 RUNS = "uploads"
@@ -86,6 +88,9 @@ class Outcome:
 
     exit_code: ExitCode = ExitCode.ok
     failures: dict[str, list[str]] = field(default_factory=dict)  # by the file's path as given
+
+    def record_failures(self, results: Iterable[DocumentResult]) -> None:
+        self.failures = {r.path: r.errors for r in results if r.errors}
 
 
 @contextmanager

@@ -149,7 +149,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], manifest: Path | None, b
     with nullcontext(Outcome()) if recorded_as else command_run(settings.home, started_by, todos) as outcome:
         # Nothing to do: do not pay for starting Prefect.
         results = _run_flow(settings, work, cluster) if work else []  # register → pages → finish, per document
-        outcome.failures = {r.path: r.errors for r in results if r.errors}
+        outcome.record_failures(results)
         outcome.exit_code = _summarize(settings, results, done_before, failures + refused)
     return outcome.exit_code
 
